@@ -1,0 +1,134 @@
+package org.perestroika.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.perestroika.core.config.ConfigLoader;
+import org.perestroika.core.model.BuildLimits;
+import org.perestroika.core.model.BuildRequest;
+import org.perestroika.core.model.BuildResult;
+import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PublishTarget;
+import org.perestroika.worker.container.Ownership;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** Builds one source package in a short-lived container and optionally publishes it. */
+@CommandLine.Command(
+    name = "build",
+    description = "Build a source package (a .dsc, or a tree with debian/) in a clean container.")
+final class BuildCommand implements Callable<Integer> {
+  private static final int LOG_TAIL_LINES = 25;
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  @ParentCommand Main main;
+
+  @Parameters(paramLabel = "SOURCE", description = "a .dsc, or an unpacked source tree with debian/")
+  Path source;
+
+  @Option(names = "--dist", required = true, description = "dist to build for, such as bookworm")
+  String dist;
+
+  @Option(names = "--out", description = "directory for artifacts and log (default: <state>/builds/<id>)")
+  Path out;
+
+  @Option(names = "--publish", paramLabel = "CODENAME", description = "publish on success, e.g. mos10.0-proposed")
+  String publish;
+
+  @Option(names = "--timeout", description = "wall-clock limit, such as 90m (default from config)")
+  String timeout;
+
+  @Option(names = "--memory", description = "memory limit, such as 4GiB")
+  String memory;
+
+  @Option(names = "--tmpfs", description = "size of the tmpfs the build writes to, such as 4GiB")
+  String tmpfs;
+
+  @Option(names = "--pids", description = "process limit")
+  Long pids;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (Farm farm = new Farm(main.config())) {
+      Dist target = farm.config.dist(dist);
+      PublishTarget publishTo = publish == null ? null : PublishTarget.parse(publish);
+      if (!Files.exists(source)) {
+        throw new IllegalArgumentException(
+            "source " + source + " does not exist: give a .dsc or a directory with debian/");
+      }
+      String buildId = ID_TIME.format(farm.clock.instant()) + "-" + randomSuffix();
+      Path outDir = out != null ? out : farm.config.buildsDir().resolve(buildId);
+      BuildRequest request =
+          new BuildRequest(buildId, source.toAbsolutePath().normalize(), target, limits(farm), outDir.toAbsolutePath());
+
+      farm.containers().ping();
+      Ownership.reapOrphans(farm.containers(), line -> System.out.println("[build] " + line));
+      // Ctrl-C or a kill ends the JVM through its hooks: take the build container with it.
+      Thread cleanup = new Thread(() -> farm.containers().removeAllStarted(), "remove-containers");
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      BuildResult result;
+      try {
+        System.out.println("[build] " + buildId + ": " + source + " for " + dist + " -> " + outDir);
+        result = farm.sbuild().build(request, System.out::println);
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      }
+      if (!result.succeeded()) {
+        printTail(result.log());
+        System.err.println(
+            "perestroika: build " + result.status().name().toLowerCase() + "; full log: " + result.log());
+        return Main.REFUSED;
+      }
+      System.out.println("[build] artifacts in " + outDir);
+      if (publishTo == null) {
+        return Main.OK;
+      }
+      return PublishCommand.publish(farm, result.changesFile().orElseThrow(), target, publishTo);
+    }
+  }
+
+  private BuildLimits limits(Farm farm) {
+    BuildLimits limits = farm.config.limits();
+    if (timeout != null) {
+      limits = limits.withTimeout(ConfigLoader.duration(timeout));
+    }
+    if (tmpfs != null) {
+      limits = limits.withTmpfsBytes(ConfigLoader.size(tmpfs));
+    }
+    if (memory != null || pids != null) {
+      limits =
+          new BuildLimits(
+              limits.timeout(),
+              memory == null ? limits.memoryBytes() : ConfigLoader.size(memory),
+              pids == null ? limits.pids() : pids,
+              limits.tmpfsBytes());
+    }
+    return limits;
+  }
+
+  private static void printTail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      System.err.println("perestroika: last lines of the log:");
+      lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())
+          .forEach(line -> System.err.println("  | " + line));
+    } catch (IOException e) {
+      System.err.println("perestroika: cannot read the log " + log + ": " + e.getMessage());
+    }
+  }
+
+  private static String randomSuffix() {
+    byte[] bytes = new byte[3];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,49 @@
+package org.perestroika.cli;
+
+import java.time.Clock;
+import org.perestroika.core.config.PerestroikaConfig;
+import org.perestroika.core.process.CommandRunner;
+import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.worker.chroot.ChrootStore;
+import org.perestroika.worker.container.ContainerRuntime;
+import org.perestroika.worker.container.docker.DockerContainerRuntime;
+import org.perestroika.worker.deb.SbuildBuilder;
+import org.perestroika.worker.image.ImageStore;
+
+/** The object graph of one host, wired by hand from the configuration, each part made on use. */
+final class Farm implements AutoCloseable {
+  final PerestroikaConfig config;
+  final CommandRunner runner = new ProcessCommandRunner();
+  final Clock clock = Clock.systemUTC();
+  private DockerContainerRuntime containers;
+
+  Farm(PerestroikaConfig config) {
+    this.config = config;
+  }
+
+  synchronized ContainerRuntime containers() {
+    if (containers == null) {
+      containers = new DockerContainerRuntime(config.dockerHost());
+    }
+    return containers;
+  }
+
+  ChrootStore chroots() {
+    return new ChrootStore(config.chrootDir(), runner, containers(), clock);
+  }
+
+  ImageStore images() {
+    return new ImageStore(containers(), runner, config.scratchDir());
+  }
+
+  SbuildBuilder sbuild() {
+    return new SbuildBuilder(containers(), chroots(), runner, clock);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (containers != null) {
+      containers.close();
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package org.perestroika.core.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.perestroika.core.model.BuildLimits;
+import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PackageFormat;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads the YAML configuration strictly: an unknown key, a value of the wrong kind or out of
+ * range is an error, and every error in the file is reported together. Anything the file leaves
+ * out takes its built-in default.
+ */
+public final class ConfigLoader {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(MiB|GiB)");
+  private static final URI DEBIAN_MIRROR = URI.create("http://deb.debian.org/debian");
+
+  /** Built-in dists: Debian ones are built here; Ubuntu and CentOS ones are configuration. */
+  private static final Map<String, Dist> DEFAULT_DISTS =
+      Map.of(
+          "bookworm", new Dist("bookworm", "debian", PackageFormat.DEB, DEBIAN_MIRROR),
+          "trixie", new Dist("trixie", "debian", PackageFormat.DEB, DEBIAN_MIRROR),
+          "jammy",
+              new Dist(
+                  "jammy", "ubuntu", PackageFormat.DEB, URI.create("http://archive.ubuntu.com/ubuntu")),
+          "centos7",
+              new Dist(
+                  "centos7",
+                  "centos-7",
+                  PackageFormat.RPM,
+                  URI.create("http://vault.centos.org/7.9.2009/os/x86_64")));
+
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigLoader() {}
+
+  /** Reads and validates a file; an override of the state directory wins over the file. */
+  public static PerestroikaConfig load(Path file, Optional<Path> stateDirOverride) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of("cannot be read: " + e.getMessage()));
+    }
+    return parse(text, file.toString(), stateDirOverride);
+  }
+
+  static PerestroikaConfig parse(String text, String source, Optional<Path> stateDirOverride) {
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    } catch (YAMLException e) {
+      throw new ConfigException(source, List.of("is not valid YAML: " + e.getMessage()));
+    }
+    ConfigLoader loader = new ConfigLoader();
+    Map<String, Object> top = root == null ? Map.of() : loader.map(root, "the file");
+    PerestroikaConfig config = loader.build(top, stateDirOverride);
+    if (!loader.problems.isEmpty()) {
+      throw new ConfigException(source, loader.problems);
+    }
+    return config;
+  }
+
+  /** The configuration with every default, as used when no file is given. */
+  public static PerestroikaConfig defaults(Optional<Path> stateDirOverride) {
+    return new ConfigLoader().build(Map.of(), stateDirOverride);
+  }
+
+  private PerestroikaConfig build(Map<String, Object> top, Optional<Path> stateDirOverride) {
+    allowOnly(top, "", "state-dir", "docker-host", "image-dist", "dists", "build-limits", "publisher");
+    Path stateDir =
+        stateDirOverride.orElseGet(
+            () -> Path.of(string(top, "state-dir", "/var/lib/perestroika")));
+    URI dockerHost = uri(string(top, "docker-host", "unix:///var/run/docker.sock"), "docker-host");
+    Map<String, Dist> dists = new LinkedHashMap<>(DEFAULT_DISTS);
+    if (top.containsKey("dists")) {
+      map(top.get("dists"), "dists").forEach((name, value) -> dist(name, value).ifPresent(d -> dists.put(name, d)));
+    }
+    String imageDist = string(top, "image-dist", "bookworm");
+    if (!dists.containsKey(imageDist)) {
+      problems.add("image-dist: '" + imageDist + "' is not a configured dist");
+      imageDist = "bookworm";
+    }
+    BuildLimits limits = limits(top.containsKey("build-limits") ? map(top.get("build-limits"), "build-limits") : Map.of());
+    PerestroikaConfig.Publisher publisher =
+        publisher(top.containsKey("publisher") ? map(top.get("publisher"), "publisher") : Map.of());
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, publisher);
+  }
+
+  private Optional<Dist> dist(String name, Object value) {
+    String where = "dists." + name;
+    Map<String, Object> fields = map(value, where);
+    allowOnly(fields, where + ".", "family", "format", "mirror");
+    String family = string(fields, "family", null);
+    String format = string(fields, "format", "deb");
+    String mirror = string(fields, "mirror", null);
+    if (family == null || mirror == null) {
+      problems.add(where + ": needs both `family` (debian, ubuntu, centos-7) and `mirror`");
+      return Optional.empty();
+    }
+    PackageFormat packageFormat;
+    try {
+      packageFormat = PackageFormat.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ".format: '" + format + "' is neither deb nor rpm");
+      return Optional.empty();
+    }
+    return attempt(where, () -> new Dist(name, family, packageFormat, uri(mirror, where + ".mirror")));
+  }
+
+  private BuildLimits limits(Map<String, Object> fields) {
+    allowOnly(fields, "build-limits.", "timeout", "memory", "pids", "tmpfs");
+    BuildLimits d = BuildLimits.DEFAULTS;
+    Duration timeout = value(fields, "build-limits.timeout", ConfigLoader::duration, d.timeout());
+    long memory = value(fields, "build-limits.memory", ConfigLoader::size, d.memoryBytes());
+    long pids = value(fields, "build-limits.pids", Long::parseLong, d.pids());
+    long tmpfs = value(fields, "build-limits.tmpfs", ConfigLoader::size, d.tmpfsBytes());
+    return attempt("build-limits", () -> new BuildLimits(timeout, memory, pids, tmpfs)).orElse(d);
+  }
+
+  private PerestroikaConfig.Publisher publisher(Map<String, Object> fields) {
+    allowOnly(fields, "publisher.", "repo-root", "signing-key", "origin", "architectures", "keep-snapshots");
+    Optional<Path> repoRoot = Optional.ofNullable(string(fields, "repo-root", null)).map(Path::of);
+    Optional<String> key = Optional.ofNullable(string(fields, "signing-key", null));
+    String origin = string(fields, "origin", "Perestroika");
+    List<String> architectures = List.of("amd64");
+    if (fields.get("architectures") instanceof List<?> list) {
+      architectures = list.stream().map(String::valueOf).toList();
+    } else if (fields.containsKey("architectures")) {
+      problems.add("publisher.architectures: must be a list, such as [amd64, arm64]");
+    }
+    int keep = value(fields, "publisher.keep-snapshots", Integer::parseInt, 3);
+    if (keep < 1) {
+      problems.add("publisher.keep-snapshots: must be at least 1, got " + keep);
+    }
+    return new PerestroikaConfig.Publisher(repoRoot, key, origin, architectures, keep);
+  }
+
+  /** Parses durations such as 90s, 30m, 2h. */
+  public static Duration duration(String text) {
+    Matcher m = DURATION.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration such as 90s, 30m or 2h");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  /** Parses sizes such as 512MiB or 8GiB. */
+  public static long size(String text) {
+    Matcher m = SIZE.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a size such as 512MiB or 8GiB");
+    }
+    long n = Long.parseLong(m.group(1));
+    return m.group(2).equals("GiB") ? n * BuildLimits.GIB : n * BuildLimits.MIB;
+  }
+
+  private <T> T value(Map<String, Object> fields, String where, Function<String, T> parse, T fallback) {
+    String key = where.substring(where.lastIndexOf('.') + 1);
+    if (!fields.containsKey(key)) {
+      return fallback;
+    }
+    try {
+      return parse.apply(String.valueOf(fields.get(key)));
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private <T> Optional<T> attempt(String where, java.util.function.Supplier<T> make) {
+    try {
+      return Optional.of(make.get());
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private URI uri(String text, String where) {
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      problems.add(where + ": '" + text + "' is not a URI");
+      return URI.create("invalid:");
+    }
+  }
+
+  private void allowOnly(Map<String, Object> fields, String prefix, String... allowed) {
+    Set<String> unknown = new TreeSet<>(fields.keySet());
+    unknown.removeAll(Set.of(allowed));
+    for (String key : unknown) {
+      problems.add(prefix + key + ": unknown key (allowed: " + String.join(", ", allowed) + ")");
+    }
+  }
+
+  private String string(Map<String, Object> fields, String key, String fallback) {
+    Object value = fields.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Map || value instanceof List) {
+      problems.add(key + ": must be a single value");
+      return fallback;
+    }
+    return String.valueOf(value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> map(Object value, String where) {
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      ((Map<Object, Object>) m).forEach((k, v) -> copy.put(String.valueOf(k), v));
+      return copy;
+    }
+    problems.add(where + ": must be a mapping of keys to values");
+    return Map.of();
+  }
+}

@@ -1,0 +1,98 @@
+package org.perestroika.core.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.perestroika.core.model.BuildLimits;
+import org.perestroika.core.model.Dist;
+
+/**
+ * The whole configuration of a Perestroika host, as read from YAML by {@link ConfigLoader}.
+ *
+ * @param stateDir where chroots, images' scratch space, builds, keys and repositories live
+ * @param dockerHost the Docker engine's address
+ * @param imageDist the dist whose base image the tool images start from
+ * @param dists build targets by name
+ * @param limits default limits of each build
+ * @param publisher how repositories are laid out and signed
+ */
+public record PerestroikaConfig(
+    Path stateDir,
+    URI dockerHost,
+    String imageDist,
+    Map<String, Dist> dists,
+    BuildLimits limits,
+    Publisher publisher) {
+
+  public PerestroikaConfig {
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(dockerHost, "dockerHost");
+    dists = Map.copyOf(dists);
+    if (!dists.containsKey(imageDist)) {
+      throw new IllegalArgumentException("image-dist " + imageDist + " is not among the dists");
+    }
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(publisher, "publisher");
+  }
+
+  /** The dist of that name, or an error that lists the names configured. */
+  public Dist dist(String name) {
+    Dist dist = dists.get(name);
+    if (dist == null) {
+      throw new IllegalArgumentException(
+          "unknown dist '"
+              + name
+              + "': configured dists are "
+              + String.join(", ", dists.keySet().stream().sorted().toList())
+              + " (add others under `dists:` in the configuration file)");
+    }
+    return dist;
+  }
+
+  public Path chrootDir() {
+    return stateDir.resolve("chroots");
+  }
+
+  public Path buildsDir() {
+    return stateDir.resolve("builds");
+  }
+
+  public Path scratchDir() {
+    return stateDir.resolve("tmp");
+  }
+
+  public Path gnupgHome() {
+    return stateDir.resolve("gnupg");
+  }
+
+  /** The repository root of one OS family, such as {@code <repo-root>/debian}. */
+  public Path repositoryRoot(Dist dist) {
+    return publisher.repoRoot().orElse(stateDir.resolve("repos")).resolve(dist.family());
+  }
+
+  /**
+   * Repository settings.
+   *
+   * @param repoRoot parent of the per-family repositories (default {@code <state>/repos})
+   * @param signingKey the key id to sign with; empty generates one on first use
+   * @param origin the Origin and Label written to Release files
+   * @param architectures binary architectures the repositories carry
+   * @param keepSnapshots how many earlier repository states to keep for readers mid-download
+   */
+  public record Publisher(
+      Optional<Path> repoRoot,
+      Optional<String> signingKey,
+      String origin,
+      List<String> architectures,
+      int keepSnapshots) {
+    public Publisher {
+      Objects.requireNonNull(repoRoot, "repoRoot");
+      Objects.requireNonNull(signingKey, "signingKey");
+      Objects.requireNonNull(origin, "origin");
+      architectures = List.copyOf(architectures);
+    }
+  }
+}

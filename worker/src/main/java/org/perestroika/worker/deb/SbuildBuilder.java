@@ -1,0 +1,251 @@
+package org.perestroika.worker.deb;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.perestroika.core.debian.ChangesFile;
+import org.perestroika.core.model.Artifact;
+import org.perestroika.core.model.BuildRequest;
+import org.perestroika.core.model.BuildResult;
+import org.perestroika.core.model.BuildStatus;
+import org.perestroika.core.process.Command;
+import org.perestroika.core.process.CommandRunner;
+import org.perestroika.worker.chroot.ChrootSnapshot;
+import org.perestroika.worker.chroot.ChrootStore;
+import org.perestroika.worker.container.ContainerExit;
+import org.perestroika.worker.container.ContainerRuntime;
+import org.perestroika.worker.container.ContainerSpec;
+import org.perestroika.worker.container.ContainerSpec.BindMount;
+import org.perestroika.worker.container.Ownership;
+import org.perestroika.worker.image.ToolImage;
+
+/**
+ * Builds a Debian source package with sbuild in a short-lived container: the chroot snapshot is
+ * mounted read-only, schroot layers an overlay on tmpfs over it, and the container is removed
+ * afterwards whatever happened. Artifacts and the log land in the request's output directory.
+ */
+public final class SbuildBuilder {
+  static final String CHROOT_MOUNT = "/srv/chroot";
+  static final String BUILD_MOUNT = "/build";
+  static final String OVERLAY = "/var/lib/schroot/union/overlay";
+  private static final Pattern PHASE_TIME = Pattern.compile("^(Install|Build)-Time: (\\d+)$");
+
+  private final ContainerRuntime containers;
+  private final ChrootStore chroots;
+  private final CommandRunner runner;
+  private final Clock clock;
+
+  public SbuildBuilder(
+      ContainerRuntime containers, ChrootStore chroots, CommandRunner runner, Clock clock) {
+    this.containers = containers;
+    this.chroots = chroots;
+    this.runner = runner;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs the build, streaming each log line to {@code output} as it comes. Input and environment
+   * problems are exceptions thrown before any container starts; how the build went is the result.
+   */
+  public BuildResult build(BuildRequest request, Consumer<String> output)
+      throws InterruptedException {
+    Instant start = clock.instant();
+    SourcePackage source = SourcePackage.inspect(request.source());
+    ChrootSnapshot chroot = chroots.require(request.dist().name());
+    Path out = prepareOutput(request.outDir());
+    String jobArgument = stage(source, out);
+
+    Path log = out.resolve(source.logFileName());
+    Map<String, Duration> phases = new HashMap<>();
+    ContainerExit exit;
+    BuildStatus status;
+    try (BufferedWriter logFile = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      Consumer<String> sink =
+          line -> {
+            output.accept(line);
+            write(logFile, line);
+            Matcher phase = PHASE_TIME.matcher(line);
+            if (phase.matches()) {
+              phases.put(phase.group(1), Duration.ofSeconds(Long.parseLong(phase.group(2))));
+            }
+          };
+      try {
+        exit =
+            containers.run(
+                containerSpec(request, chroot, source, jobArgument),
+                request.limits().timeout(),
+                sink);
+        status =
+            exit.timedOut()
+                ? BuildStatus.TIMED_OUT
+                : exit.succeeded() && findChanges(out).isPresent()
+                    ? BuildStatus.SUCCEEDED
+                    : BuildStatus.FAILED;
+      } catch (InterruptedException e) {
+        write(logFile, "perestroika: build cancelled");
+        throw e;
+      }
+      BuildResult.Timings timings =
+          new BuildResult.Timings(
+              Optional.ofNullable(phases.get("Install")),
+              Optional.ofNullable(phases.get("Build")),
+              Duration.between(start, clock.instant()));
+      List<String> summary = summary(request, status, exit, timings, log);
+      summary.forEach(sink);
+      if (source.stagedTree() != null) {
+        runner.check(Command.of("rm", "-rf", out.resolve(source.stagedTree()).toString()));
+      }
+      Optional<Path> changes = status == BuildStatus.SUCCEEDED ? findChanges(out) : Optional.empty();
+      return new BuildResult(
+          request.buildId(), status, changes, artifacts(changes), log, timings);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the build log " + log, e);
+    }
+  }
+
+  /** The container of one build; package-private so tests can assert it exactly. */
+  static ContainerSpec containerSpec(
+      BuildRequest request, ChrootSnapshot chroot, SourcePackage source, String jobArgument) {
+    List<String> command = new ArrayList<>(List.of(
+        "sbuild",
+        "--dist=" + request.dist().name(),
+        "--chroot=perestroika",
+        "--build-dir=" + BUILD_MOUNT,
+        "--arch-all",
+        "--source",
+        "--no-run-lintian",
+        "--no-run-piuparts",
+        "--no-run-autopkgtest",
+        "--nolog"));
+    String workingDir = BUILD_MOUNT;
+    if (source.stagedTree() != null) {
+      // The staged tree is a private copy: sbuild may build its source package in place.
+      command.add("--no-clean-source");
+      workingDir = BUILD_MOUNT + "/" + source.stagedTree();
+    } else {
+      command.add(jobArgument);
+    }
+    Map<String, String> labels = new HashMap<>(Ownership.labels(request.buildId()));
+    labels.put(ChrootStore.CHROOT_LABEL, chroot.label());
+    return new ContainerSpec(
+        ToolImage.SBUILD.reference(),
+        command,
+        workingDir,
+        labels,
+        List.of(
+            new BindMount(chroot.directory(), CHROOT_MOUNT, true),
+            new BindMount(request.outDir().toAbsolutePath(), BUILD_MOUNT, false)),
+        Map.of(
+            OVERLAY, "rw,size=" + request.limits().tmpfsBytes() + ",mode=0755",
+            "/var/lib/schroot/session", "rw,size=16m",
+            "/var/lib/schroot/mount", "rw,size=16m",
+            "/var/lib/schroot/union/underlay", "rw,size=16m"),
+        // sbuild fetches build dependencies from the chroot's mirror during the build.
+        ContainerSpec.Network.HOST,
+        request.limits().memoryBytes(),
+        request.limits().pids(),
+        true);
+  }
+
+  private static List<String> summary(
+      BuildRequest request,
+      BuildStatus status,
+      ContainerExit exit,
+      BuildResult.Timings timings,
+      Path log) {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("perestroika: build " + request.buildId() + " " + status.name().toLowerCase());
+    if (status == BuildStatus.TIMED_OUT) {
+      lines.add("perestroika: stopped after the " + request.limits().timeout() + " time limit");
+    } else if (status == BuildStatus.FAILED) {
+      lines.add("perestroika: sbuild exited with " + exit.exitCode());
+    }
+    lines.add("perestroika: install time " + seconds(timings.install()));
+    lines.add("perestroika: build time " + seconds(timings.build()));
+    lines.add("perestroika: total time " + seconds(Optional.of(timings.total())));
+    lines.add("perestroika: log " + log);
+    return lines;
+  }
+
+  private static String seconds(Optional<Duration> duration) {
+    return duration.map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).orElse("-");
+  }
+
+  private static Path prepareOutput(Path out) {
+    try {
+      Files.createDirectories(out);
+      try (Stream<Path> entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new IllegalArgumentException(
+              "output directory " + out + " is not empty: give a new or empty --out directory");
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output directory " + out, e);
+    }
+  }
+
+  /** Copies the source into the output directory; returns the argument sbuild is given. */
+  private String stage(SourcePackage source, Path out) {
+    for (Path file : source.companions()) {
+      runner.check(Command.of("cp", "--", file.toString(), out.toString()));
+    }
+    if (source.stagedTree() != null) {
+      runner.check(
+          Command.of(
+              "cp", "-a", "--", source.path().toString(), out.resolve(source.stagedTree()).toString()));
+      return source.stagedTree();
+    }
+    runner.check(Command.of("cp", "--", source.path().toString(), out.toString()));
+    return BUILD_MOUNT + "/" + source.path().getFileName();
+  }
+
+  private static Optional<Path> findChanges(Path out) {
+    try (Stream<Path> entries = Files.list(out)) {
+      return entries
+          .filter(p -> p.getFileName().toString().endsWith(".changes"))
+          .filter(p -> !p.getFileName().toString().endsWith("_source.changes"))
+          .findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Artifact> artifacts(Optional<Path> changes) {
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    Path dir = changes.get().getParent();
+    ChangesFile parsed = ChangesFile.read(changes.get());
+    return parsed.files().stream()
+        .map(f -> new Artifact(dir.resolve(f.name()), f.sha256(), f.size()))
+        .toList();
+  }
+
+  private static void write(BufferedWriter log, String line) {
+    try {
+      log.write(line);
+      log.newLine();
+      log.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
