@@ -1,6 +1,5 @@
 package org.perestroika.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -26,7 +25,6 @@ import picocli.CommandLine.ParentCommand;
     name = "build",
     description = "Build a source package (a .dsc, or a tree with debian/) in a clean container.")
 final class BuildCommand implements Callable<Integer> {
-  private static final int LOG_TAIL_LINES = 25;
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -83,9 +81,9 @@ final class BuildCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       }
       if (!result.succeeded()) {
-        printTail(result.log());
-        System.err.println(
-            "perestroika: build " + result.status().name().toLowerCase() + "; full log: " + result.log());
+        System.err.println("perestroika: the build " + result.status().word() + "; from its log:");
+        result.failureExcerpt().forEach(line -> System.err.println("  | " + line));
+        System.err.println("perestroika: full log: " + result.log());
         return Main.REFUSED;
       }
       System.out.println("[build] artifacts in " + outDir);
@@ -115,16 +113,6 @@ final class BuildCommand implements Callable<Integer> {
     return limits;
   }
 
-  private static void printTail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      System.err.println("perestroika: last lines of the log:");
-      lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())
-          .forEach(line -> System.err.println("  | " + line));
-    } catch (IOException e) {
-      System.err.println("perestroika: cannot read the log " + log + ": " + e.getMessage());
-    }
-  }
 
   private static String randomSuffix() {
     byte[] bytes = new byte[3];

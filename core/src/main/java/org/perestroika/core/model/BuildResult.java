@@ -16,6 +16,7 @@ public record BuildResult(
     Optional<Path> changesFile,
     List<Artifact> artifacts,
     Path log,
+    List<String> failureExcerpt,
     Timings timings) {
 
   public BuildResult {
@@ -24,6 +25,7 @@ public record BuildResult(
     Objects.requireNonNull(changesFile, "changesFile");
     artifacts = List.copyOf(artifacts);
     Objects.requireNonNull(log, "log");
+    failureExcerpt = List.copyOf(failureExcerpt);
     Objects.requireNonNull(timings, "timings");
     if (status == BuildStatus.SUCCEEDED && changesFile.isEmpty()) {
       throw new IllegalArgumentException("a successful build must name its .changes file");

@@ -8,5 +8,10 @@ public enum BuildStatus {
   /** The build ran past its wall-clock limit and was stopped. */
   TIMED_OUT,
   /** The build was stopped on request (Ctrl-C, a newer patch set). */
-  CANCELLED
+  CANCELLED;
+
+  /** How people read it: succeeded, failed, timed out, cancelled. */
+  public String word() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class SbuildBuilder {
   static final String BUILD_MOUNT = "/build";
   static final String OVERLAY = "/var/lib/schroot/union/overlay";
   private static final Pattern PHASE_TIME = Pattern.compile("^(Install|Build)-Time: (\\d+)$");
+  private static final Pattern CLOSING_SECTION =
+      Pattern.compile("^\\| (Post Build|Cleanup|Summary)\\s+\\|$");
+  private static final int EXCERPT_LINES = 30;
 
   private final ContainerRuntime containers;
   private final ChrootStore chroots;
@@ -72,6 +76,10 @@ public final class SbuildBuilder {
 
     Path log = out.resolve(source.logFileName());
     Map<String, Duration> phases = new HashMap<>();
+    // sbuild's closing sections (Post Build, Cleanup, Summary) follow the lines that explain a
+    // failure, so the excerpt is what came just before the first of them.
+    ArrayDeque<String> recent = new ArrayDeque<>();
+    List<String> beforeSummary = new ArrayList<>();
     ContainerExit exit;
     BuildStatus status;
     try (BufferedWriter logFile = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
@@ -79,6 +87,19 @@ public final class SbuildBuilder {
           line -> {
             output.accept(line);
             write(logFile, line);
+            if (CLOSING_SECTION.matcher(line).matches() && beforeSummary.isEmpty()) {
+              beforeSummary.addAll(recent);
+              // Drop the section box's top border and the blank lines above it.
+              while (!beforeSummary.isEmpty()
+                  && (beforeSummary.get(beforeSummary.size() - 1).isBlank()
+                      || beforeSummary.get(beforeSummary.size() - 1).startsWith("+---"))) {
+                beforeSummary.remove(beforeSummary.size() - 1);
+              }
+            }
+            recent.addLast(line);
+            if (recent.size() > EXCERPT_LINES) {
+              recent.removeFirst();
+            }
             Matcher phase = PHASE_TIME.matcher(line);
             if (phase.matches()) {
               phases.put(phase.group(1), Duration.ofSeconds(Long.parseLong(phase.group(2))));
@@ -105,14 +126,17 @@ public final class SbuildBuilder {
               Optional.ofNullable(phases.get("Install")),
               Optional.ofNullable(phases.get("Build")),
               Duration.between(start, clock.instant()));
-      List<String> summary = summary(request, status, exit, timings, log);
-      summary.forEach(sink);
+      List<String> excerpt =
+          status == BuildStatus.SUCCEEDED
+              ? List.of()
+              : List.copyOf(beforeSummary.isEmpty() ? recent : beforeSummary);
+      summary(request, status, exit, timings, log).forEach(sink);
       if (source.stagedTree() != null) {
         runner.check(Command.of("rm", "-rf", out.resolve(source.stagedTree()).toString()));
       }
       Optional<Path> changes = status == BuildStatus.SUCCEEDED ? findChanges(out) : Optional.empty();
       return new BuildResult(
-          request.buildId(), status, changes, artifacts(changes), log, timings);
+          request.buildId(), status, changes, artifacts(changes), log, excerpt, timings);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the build log " + log, e);
     }
@@ -170,7 +194,7 @@ public final class SbuildBuilder {
       Path log) {
     List<String> lines = new ArrayList<>();
     lines.add("");
-    lines.add("perestroika: build " + request.buildId() + " " + status.name().toLowerCase());
+    lines.add("perestroika: build " + request.buildId() + " " + status.word());
     if (status == BuildStatus.TIMED_OUT) {
       lines.add("perestroika: stopped after the " + request.limits().timeout() + " time limit");
     } else if (status == BuildStatus.FAILED) {

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record ToolImage(String folder, String reference, List<String> files) {
   public static final ToolImage SBUILD =
-      new ToolImage("sbuild", "perestroika/sbuild:latest", List.of("Dockerfile", "perestroika.conf"));
+      new ToolImage("sbuild", "perestroika/sbuild:latest", List.of("Dockerfile", "perestroika.conf", "fstab"));
 
   public ToolImage {
     files = List.copyOf(files);
