@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.perestroika.core.config.ConfigLoader;
 import org.perestroika.core.model.BuildLimits;
@@ -30,16 +29,23 @@ final class BuildCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
 
-  @Parameters(paramLabel = "SOURCE", description = "a .dsc, or an unpacked source tree with debian/")
+  @Parameters(
+      paramLabel = "SOURCE",
+      description = "a .dsc, or an unpacked source tree with debian/")
   Path source;
 
   @Option(names = "--dist", required = true, description = "dist to build for, such as bookworm")
   String dist;
 
-  @Option(names = "--out", description = "directory for artifacts and log (default: <state>/builds/<id>)")
+  @Option(
+      names = "--out",
+      description = "directory for artifacts and log (default: <state>/builds/<id>)")
   Path out;
 
-  @Option(names = "--publish", paramLabel = "CODENAME", description = "publish on success, e.g. mos10.0-proposed")
+  @Option(
+      names = "--publish",
+      paramLabel = "CODENAME",
+      description = "publish on success, e.g. mos10.0-proposed")
   String publish;
 
   @Option(names = "--timeout", description = "wall-clock limit, such as 90m (default from config)")
@@ -66,7 +72,12 @@ final class BuildCommand implements Callable<Integer> {
       String buildId = ID_TIME.format(farm.clock.instant()) + "-" + randomSuffix();
       Path outDir = out != null ? out : farm.config.buildsDir().resolve(buildId);
       BuildRequest request =
-          new BuildRequest(buildId, source.toAbsolutePath().normalize(), target, limits(farm), outDir.toAbsolutePath());
+          new BuildRequest(
+              buildId,
+              source.toAbsolutePath().normalize(),
+              target,
+              limits(farm),
+              outDir.toAbsolutePath());
 
       farm.containers().ping();
       Ownership.reapOrphans(farm.containers(), line -> System.out.println("[build] " + line));
@@ -112,7 +123,6 @@ final class BuildCommand implements Callable<Integer> {
     }
     return limits;
   }
-
 
   private static String randomSuffix() {
     byte[] bytes = new byte[3];

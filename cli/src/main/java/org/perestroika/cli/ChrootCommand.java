@@ -2,7 +2,6 @@ package org.perestroika.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.perestroika.core.model.Dist;
@@ -16,7 +15,11 @@ import picocli.CommandLine.ParentCommand;
 @CommandLine.Command(
     name = "chroot",
     description = "Manage build chroots (debootstrap snapshots, switched atomically).",
-    subcommands = {ChrootCommand.Create.class, ChrootCommand.Update.class, ChrootCommand.List.class})
+    subcommands = {
+      ChrootCommand.Create.class,
+      ChrootCommand.Update.class,
+      ChrootCommand.List.class
+    })
 final class ChrootCommand {
   @ParentCommand Main main;
 
@@ -78,8 +81,7 @@ final class ChrootCommand {
             store.list().stream().filter(s -> dist == null || s.dist().equals(dist)).toList();
         System.out.printf("%-34s %-10s %-8s %10s  %s%n", "NAME", "DIST", "AGE", "SIZE", "CURRENT");
         for (ChrootSnapshot s : snapshots) {
-          boolean current =
-              store.current(s.dist()).map(c -> c.id().equals(s.id())).orElse(false);
+          boolean current = store.current(s.dist()).map(c -> c.id().equals(s.id())).orElse(false);
           System.out.printf(
               "%-34s %-10s %-8s %10s  %s%n",
               s.label(),
@@ -96,8 +98,11 @@ final class ChrootCommand {
     }
 
     private static String age(Duration age) {
-      for (var unit : java.util.List.of(
-          java.util.Map.entry(86400L, "d"), java.util.Map.entry(3600L, "h"), java.util.Map.entry(60L, "m"))) {
+      for (var unit :
+          java.util.List.of(
+              java.util.Map.entry(86400L, "d"),
+              java.util.Map.entry(3600L, "h"),
+              java.util.Map.entry(60L, "m"))) {
         if (age.toSeconds() >= unit.getKey()) {
           return age.toSeconds() / unit.getKey() + unit.getValue();
         }
@@ -109,5 +114,4 @@ final class ChrootCommand {
       return (bytes / (1024 * 1024)) + " MiB";
     }
   }
-
 }

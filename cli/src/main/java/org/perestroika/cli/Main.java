@@ -48,8 +48,7 @@ public final class Main {
       return ConfigLoader.load(configFile, override);
     }
     if (!configFile.equals(DEFAULT_CONFIG)) {
-      throw new IllegalArgumentException(
-          "configuration file " + configFile + " does not exist");
+      throw new IllegalArgumentException("configuration file " + configFile + " does not exist");
     }
     return ConfigLoader.defaults(override);
   }

@@ -18,7 +18,8 @@ final class Phases {
     long start = System.nanoTime();
     out.printf("[%s] %s ...%n", command, phase);
     String outcome = work.get();
-    out.printf("[%s] %s: %s (%.1f s)%n", command, phase, outcome, (System.nanoTime() - start) / 1e9);
+    out.printf(
+        "[%s] %s: %s (%.1f s)%n", command, phase, outcome, (System.nanoTime() - start) / 1e9);
     return outcome;
   }
 

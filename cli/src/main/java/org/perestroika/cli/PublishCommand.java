@@ -1,14 +1,101 @@
 package org.perestroika.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.model.Release;
+import org.perestroika.core.model.Suite;
+import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.apt.AptRepository;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
-/** Placeholder until the publisher lands. */
-@CommandLine.Command(name = "publish")
-final class PublishCommand {
+/** Publishes a build's .changes to a signed apt repository, under the version policy. */
+@CommandLine.Command(
+    name = "publish",
+    description = "Publish built packages (a .changes, or a directory holding one) to a suite.")
+final class PublishCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  @Parameters(paramLabel = "DIR", description = "a build's output directory or its .changes file")
+  Path input;
+
+  @Option(names = "--release", required = true, description = "release, such as mos10.0")
+  String release;
+
+  @Option(
+      names = "--suite",
+      defaultValue = "proposed",
+      description = "base, proposed, updates, security or holdback (default: ${DEFAULT-VALUE})")
+  String suite;
+
+  @Option(names = "--repo-root", description = "mirror root holding one repository per OS family")
+  Path repoRoot;
+
+  @Option(
+      names = "--dist",
+      description =
+          "the dist the packages were built for; picks the OS family (default: the image dist)")
+  String dist;
+
+  @Override
+  public Integer call() {
+    PublishTarget target = new PublishTarget(new Release(release), Suite.parse(suite));
+    try (Farm farm = new Farm(main.config().withRepoRoot(repoRoot))) {
+      Dist built = farm.config.dist(dist == null ? farm.config.imageDist() : dist);
+      return publish(farm, changesFile(input), built, target);
+    }
+  }
+
+  /** Publishes and reports; shared with {@code build --publish}. */
   static int publish(Farm farm, Path changes, Dist dist, PublishTarget target) {
-    throw new UnsupportedOperationException("publish " + changes + dist + target + farm);
+    AptRepository repository = farm.aptRepository(dist);
+    PublishResult result = repository.publish(changes, target);
+    if (result instanceof PublishResult.Rejected rejected) {
+      System.err.println("perestroika: " + target + " refused " + changes.getFileName() + ":");
+      rejected.violations().forEach(v -> System.err.println("  - " + v.message()));
+      System.err.println("perestroika: the repository was left as it was");
+      return Main.REFUSED;
+    }
+    PublishResult.Published published = (PublishResult.Published) result;
+    System.out.println("[publish] " + target + " now holds:");
+    published.packages().forEach(p -> System.out.println("[publish]   " + p));
+    System.out.println("[publish] public key: " + repository.publicKey());
+    System.out.println(
+        "[publish] to install from it, copy that key to "
+            + repository.config().clientKeyring()
+            + " and add this sources.list line:");
+    System.out.println(repository.sourcesListLine(target, "file:" + repository.config().root()));
+    return Main.OK;
+  }
+
+  private static Path changesFile(Path input) {
+    if (!Files.isDirectory(input)) {
+      return input;
+    }
+    try (Stream<Path> entries = Files.list(input)) {
+      List<Path> changes =
+          entries.filter(p -> p.getFileName().toString().endsWith(".changes")).sorted().toList();
+      if (changes.size() != 1) {
+        throw new IllegalArgumentException(
+            input
+                + " holds "
+                + changes.size()
+                + " .changes files "
+                + changes.stream().map(p -> p.getFileName().toString()).toList()
+                + ": name the one to publish");
+      }
+      return changes.get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + input, e);
+    }
   }
 }

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * Makes this host ready to build and publish, idempotently: host packages, the Docker engine,
- * a chroot per dist, the base image and the tool images. A second run only checks.
+ * Makes this host ready to build and publish, idempotently: host packages, the Docker engine, a
+ * chroot per dist, the base image and the tool images. A second run only checks.
  */
 @CommandLine.Command(
     name = "setup",
@@ -77,8 +77,13 @@ final class SetupCommand implements Callable<Integer> {
               }));
       boolean idle =
           outcomes.stream()
-              .allMatch(o -> o.startsWith("already") || o.equals("up to date") || o.equals("none")
-                  || o.startsWith("all present") || o.startsWith("answering"));
+              .allMatch(
+                  o ->
+                      o.startsWith("already")
+                          || o.equals("up to date")
+                          || o.equals("none")
+                          || o.startsWith("all present")
+                          || o.startsWith("answering"));
       System.out.printf(
           "[setup] %s in %.1f s%n",
           idle ? "nothing to do: everything was already set up" : "ready",
@@ -104,7 +109,8 @@ final class SetupCommand implements Callable<Integer> {
       return "all present";
     }
     runner.check(Command.of("apt-get", "update", "-q").withTimeout(Duration.ofMinutes(10)));
-    List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+    List<String> install =
+        new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
     install.addAll(missing);
     runner.check(
         Command.of(install)

@@ -7,13 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes small native Debian source packages whose build step does one given thing: fail, sleep,
- * or fill the disk. They build with debhelper only, so a bare buildd chroot can build them.
+ * Writes small native Debian source packages whose build step does one given thing: fail, sleep, or
+ * fill the disk. They build with debhelper only, so a bare buildd chroot can build them.
  */
 public final class TestPackages {
   private TestPackages() {}
 
-  /** A package whose build runs {@code buildStep} (a make recipe line) and then installs nothing. */
+  /**
+   * A package whose build runs {@code buildStep} (a make recipe line) and then installs nothing.
+   */
   public static Path write(Path parent, String name, String version, String buildStep) {
     Path dir = parent.resolve(name);
     try {
@@ -38,7 +40,8 @@ public final class TestPackages {
               + "\nArchitecture: all\nDescription: test fixture\n A package the tests build.\n");
       Path rules = dir.resolve("debian/rules");
       Files.writeString(
-          rules, "#!/usr/bin/make -f\n%:\n\tdh $@\n\noverride_dh_auto_build:\n\t" + buildStep + "\n");
+          rules,
+          "#!/usr/bin/make -f\n%:\n\tdh $@\n\noverride_dh_auto_build:\n\t" + buildStep + "\n");
       Files.setPosixFilePermissions(rules, PosixFilePermissions.fromString("rwxr-xr-x"));
       return dir;
     } catch (IOException e) {
@@ -47,7 +50,8 @@ public final class TestPackages {
   }
 
   public static Path failing(Path parent) {
-    return write(parent, "perestroika-broken", "1.0", "echo 'this package does not build' >&2; exit 3");
+    return write(
+        parent, "perestroika-broken", "1.0", "echo 'this package does not build' >&2; exit 3");
   }
 
   public static Path sleeping(Path parent, int seconds) {

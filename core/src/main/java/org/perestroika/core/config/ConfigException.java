@@ -7,7 +7,12 @@ public final class ConfigException extends RuntimeException {
   private final transient List<String> problems;
 
   public ConfigException(String source, List<String> problems) {
-    super(source + " has " + problems.size() + " problem(s):\n  - " + String.join("\n  - ", problems));
+    super(
+        source
+            + " has "
+            + problems.size()
+            + " problem(s):\n  - "
+            + String.join("\n  - ", problems));
     this.problems = List.copyOf(problems);
   }
 

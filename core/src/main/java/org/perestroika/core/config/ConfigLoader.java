@@ -26,9 +26,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads the YAML configuration strictly: an unknown key, a value of the wrong kind or out of
- * range is an error, and every error in the file is reported together. Anything the file leaves
- * out takes its built-in default.
+ * Reads the YAML configuration strictly: an unknown key, a value of the wrong kind or out of range
+ * is an error, and every error in the file is reported together. Anything the file leaves out takes
+ * its built-in default.
  */
 public final class ConfigLoader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)");
@@ -42,7 +42,10 @@ public final class ConfigLoader {
           "trixie", new Dist("trixie", "debian", PackageFormat.DEB, DEBIAN_MIRROR),
           "jammy",
               new Dist(
-                  "jammy", "ubuntu", PackageFormat.DEB, URI.create("http://archive.ubuntu.com/ubuntu")),
+                  "jammy",
+                  "ubuntu",
+                  PackageFormat.DEB,
+                  URI.create("http://archive.ubuntu.com/ubuntu")),
           "centos7",
               new Dist(
                   "centos7",
@@ -87,21 +90,26 @@ public final class ConfigLoader {
   }
 
   private PerestroikaConfig build(Map<String, Object> top, Optional<Path> stateDirOverride) {
-    allowOnly(top, "", "state-dir", "docker-host", "image-dist", "dists", "build-limits", "publisher");
+    allowOnly(
+        top, "", "state-dir", "docker-host", "image-dist", "dists", "build-limits", "publisher");
     Path stateDir =
-        stateDirOverride.orElseGet(
-            () -> Path.of(string(top, "state-dir", "/var/lib/perestroika")));
+        stateDirOverride.orElseGet(() -> Path.of(string(top, "state-dir", "/var/lib/perestroika")));
     URI dockerHost = uri(string(top, "docker-host", "unix:///var/run/docker.sock"), "docker-host");
     Map<String, Dist> dists = new LinkedHashMap<>(DEFAULT_DISTS);
     if (top.containsKey("dists")) {
-      map(top.get("dists"), "dists").forEach((name, value) -> dist(name, value).ifPresent(d -> dists.put(name, d)));
+      map(top.get("dists"), "dists")
+          .forEach((name, value) -> dist(name, value).ifPresent(d -> dists.put(name, d)));
     }
     String imageDist = string(top, "image-dist", "bookworm");
     if (!dists.containsKey(imageDist)) {
       problems.add("image-dist: '" + imageDist + "' is not a configured dist");
       imageDist = "bookworm";
     }
-    BuildLimits limits = limits(top.containsKey("build-limits") ? map(top.get("build-limits"), "build-limits") : Map.of());
+    BuildLimits limits =
+        limits(
+            top.containsKey("build-limits")
+                ? map(top.get("build-limits"), "build-limits")
+                : Map.of());
     PerestroikaConfig.Publisher publisher =
         publisher(top.containsKey("publisher") ? map(top.get("publisher"), "publisher") : Map.of());
     if (!problems.isEmpty()) {
@@ -128,7 +136,8 @@ public final class ConfigLoader {
       problems.add(where + ".format: '" + format + "' is neither deb nor rpm");
       return Optional.empty();
     }
-    return attempt(where, () -> new Dist(name, family, packageFormat, uri(mirror, where + ".mirror")));
+    return attempt(
+        where, () -> new Dist(name, family, packageFormat, uri(mirror, where + ".mirror")));
   }
 
   private BuildLimits limits(Map<String, Object> fields) {
@@ -142,7 +151,14 @@ public final class ConfigLoader {
   }
 
   private PerestroikaConfig.Publisher publisher(Map<String, Object> fields) {
-    allowOnly(fields, "publisher.", "repo-root", "signing-key", "origin", "architectures", "keep-snapshots");
+    allowOnly(
+        fields,
+        "publisher.",
+        "repo-root",
+        "signing-key",
+        "origin",
+        "architectures",
+        "keep-snapshots");
     Optional<Path> repoRoot = Optional.ofNullable(string(fields, "repo-root", null)).map(Path::of);
     Optional<String> key = Optional.ofNullable(string(fields, "signing-key", null));
     String origin = string(fields, "origin", "Perestroika");
@@ -183,7 +199,8 @@ public final class ConfigLoader {
     return m.group(2).equals("GiB") ? n * BuildLimits.GIB : n * BuildLimits.MIB;
   }
 
-  private <T> T value(Map<String, Object> fields, String where, Function<String, T> parse, T fallback) {
+  private <T> T value(
+      Map<String, Object> fields, String where, Function<String, T> parse, T fallback) {
     String key = where.substring(where.lastIndexOf('.') + 1);
     if (!fields.containsKey(key)) {
       return fallback;

@@ -38,6 +38,21 @@ public record PerestroikaConfig(
     Objects.requireNonNull(publisher, "publisher");
   }
 
+  /** The same configuration with another repository root, when one is given. */
+  public PerestroikaConfig withRepoRoot(Path repoRoot) {
+    if (repoRoot == null) {
+      return this;
+    }
+    Publisher moved =
+        new Publisher(
+            Optional.of(repoRoot),
+            publisher.signingKey(),
+            publisher.origin(),
+            publisher.architectures(),
+            publisher.keepSnapshots());
+    return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, moved);
+  }
+
   /** The dist of that name, or an error that lists the names configured. */
   public Dist dist(String name) {
     Dist dist = dists.get(name);

@@ -28,9 +28,9 @@ import org.perestroika.worker.container.ContainerRuntime;
 
 /**
  * Build chroots under {@code <state>/chroots/<dist>/<snapshot id>}, with a {@code current} symlink
- * per dist that is switched atomically. A snapshot is never changed once current: an update
- * copies it, upgrades the copy, checks it, and only then switches, so a failed update leaves the
- * old chroot working and builds already running finish on the snapshot they started with.
+ * per dist that is switched atomically. A snapshot is never changed once current: an update copies
+ * it, upgrades the copy, checks it, and only then switches, so a failed update leaves the old
+ * chroot working and builds already running finish on the snapshot they started with.
  */
 public final class ChrootStore {
   /** Container label naming the chroot snapshot a build uses, so pruning can spare it. */
@@ -64,7 +64,10 @@ public final class ChrootStore {
       return Optional.of(snapshotAt(dist, link.toRealPath()));
     } catch (IOException e) {
       throw new EnvironmentException(
-          "the chroot link " + link + " is broken: run `perestroika chroot update --dist " + dist
+          "the chroot link "
+              + link
+              + " is broken: run `perestroika chroot update --dist "
+              + dist
               + "` to make a fresh snapshot",
           false,
           e);
@@ -89,8 +92,11 @@ public final class ChrootStore {
   public ChrootSnapshot create(Dist dist, Consumer<String> progress) {
     if (current(dist.name()).isPresent()) {
       throw new IllegalStateException(
-          "a chroot for " + dist.name() + " exists; use `perestroika chroot update --dist "
-              + dist.name() + "` to refresh it");
+          "a chroot for "
+              + dist.name()
+              + " exists; use `perestroika chroot update --dist "
+              + dist.name()
+              + "` to refresh it");
     }
     String id = newSnapshotId(dist.name());
     Path partial = partialDir(dist.name(), id);
@@ -117,8 +123,8 @@ public final class ChrootStore {
   }
 
   /**
-   * Makes a new snapshot from the current one with every package upgraded, checks it, switches
-   * to it, and prunes snapshots that neither are current nor serve a running build.
+   * Makes a new snapshot from the current one with every package upgraded, checks it, switches to
+   * it, and prunes snapshots that neither are current nor serve a running build.
    */
   public ChrootSnapshot update(Dist dist, Consumer<String> progress) {
     ChrootSnapshot old = require(dist.name());
@@ -221,7 +227,8 @@ public final class ChrootStore {
       Files.deleteIfExists(nextLink);
       Files.createSymbolicLink(nextLink, done.getFileName());
       // rename(2) over the old link: readers see the old snapshot or the new one, never neither.
-      Files.move(nextLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          nextLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("could not switch " + link + " to " + id, e);
     }
@@ -232,8 +239,7 @@ public final class ChrootStore {
     Instant now = clock.instant();
     String id = SNAPSHOT_ID.format(now);
     // Two updates within one second would collide; the later one waits its turn by a second.
-    while (Files.exists(root.resolve(dist).resolve(id))
-        || Files.exists(partialDir(dist, id))) {
+    while (Files.exists(root.resolve(dist).resolve(id)) || Files.exists(partialDir(dist, id))) {
       now = now.plusSeconds(1);
       id = SNAPSHOT_ID.format(now);
     }

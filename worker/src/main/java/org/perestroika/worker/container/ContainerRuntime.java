@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The worker's only way to a container engine. Implementations translate engine faults into
- * {@link org.perestroika.core.EnvironmentException} with a message that says how to fix them.
+ * The worker's only way to a container engine. Implementations translate engine faults into {@link
+ * org.perestroika.core.EnvironmentException} with a message that says how to fix them.
  */
 public interface ContainerRuntime extends AutoCloseable {
 
@@ -26,12 +26,13 @@ public interface ContainerRuntime extends AutoCloseable {
    * Builds an image from a directory holding a Dockerfile, with host networking for package
    * downloads, and labels it. Build output lines go to {@code progress}.
    */
-  void buildImage(Path contextDir, String reference, Map<String, String> labels, Consumer<String> progress);
+  void buildImage(
+      Path contextDir, String reference, Map<String, String> labels, Consumer<String> progress);
 
   /**
-   * Creates and starts a container, streams its output line by line to {@code output}, waits for
-   * it to exit or for {@code timeout} to pass (then kills it), and always removes it, also when
-   * this thread is interrupted.
+   * Creates and starts a container, streams its output line by line to {@code output}, waits for it
+   * to exit or for {@code timeout} to pass (then kills it), and always removes it, also when this
+   * thread is interrupted.
    */
   ContainerExit run(ContainerSpec spec, Duration timeout, Consumer<String> output)
       throws InterruptedException;

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a short-lived build container is made of: image, command, labels, mounts and
- * limits. Containers never run privileged; {@code mountCapable} grants just what mounting an
- * overlay inside needs.
+ * Everything a short-lived build container is made of: image, command, labels, mounts and limits.
+ * Containers never run privileged; {@code mountCapable} grants just what mounting an overlay inside
+ * needs.
  */
 public record ContainerSpec(
     String image,

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Labels that tie a build container to the process that started it, so a later process can tell
- * a container orphaned by a crash (its owner is gone) from one another live process still uses.
+ * Labels that tie a build container to the process that started it, so a later process can tell a
+ * container orphaned by a crash (its owner is gone) from one another live process still uses.
  */
 public final class Ownership {
   public static final String BUILD_ID = "org.perestroika.build-id";
@@ -28,8 +28,8 @@ public final class Ownership {
   }
 
   /**
-   * Removes every build container whose owning process no longer runs (same pid and start
-   * time), and returns how many it removed.
+   * Removes every build container whose owning process no longer runs (same pid and start time),
+   * and returns how many it removed.
    */
   public static int reapOrphans(ContainerRuntime runtime, Consumer<String> progress) {
     int reaped = 0;
@@ -57,7 +57,8 @@ public final class Ownership {
     String start = labels.getOrDefault(OWNER_START, "");
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .filter(p -> startOf(p).map(i -> Long.toString(i.toEpochMilli()).equals(start)).orElse(false))
+        .filter(
+            p -> startOf(p).map(i -> Long.toString(i.toEpochMilli()).equals(start)).orElse(false))
         .isPresent();
   }
 

@@ -134,7 +134,8 @@ public final class SbuildBuilder {
       if (source.stagedTree() != null) {
         runner.check(Command.of("rm", "-rf", out.resolve(source.stagedTree()).toString()));
       }
-      Optional<Path> changes = status == BuildStatus.SUCCEEDED ? findChanges(out) : Optional.empty();
+      Optional<Path> changes =
+          status == BuildStatus.SUCCEEDED ? findChanges(out) : Optional.empty();
       return new BuildResult(
           request.buildId(), status, changes, artifacts(changes), log, excerpt, timings);
     } catch (IOException e) {
@@ -145,17 +146,19 @@ public final class SbuildBuilder {
   /** The container of one build; package-private so tests can assert it exactly. */
   static ContainerSpec containerSpec(
       BuildRequest request, ChrootSnapshot chroot, SourcePackage source, String jobArgument) {
-    List<String> command = new ArrayList<>(List.of(
-        "sbuild",
-        "--dist=" + request.dist().name(),
-        "--chroot=perestroika",
-        "--build-dir=" + BUILD_MOUNT,
-        "--arch-all",
-        "--source",
-        "--no-run-lintian",
-        "--no-run-piuparts",
-        "--no-run-autopkgtest",
-        "--nolog"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sbuild",
+                "--dist=" + request.dist().name(),
+                "--chroot=perestroika",
+                "--build-dir=" + BUILD_MOUNT,
+                "--arch-all",
+                "--source",
+                "--no-run-lintian",
+                "--no-run-piuparts",
+                "--no-run-autopkgtest",
+                "--nolog"));
     String workingDir = BUILD_MOUNT;
     if (source.stagedTree() != null) {
       // The staged tree is a private copy: sbuild may build its source package in place.
@@ -175,10 +178,14 @@ public final class SbuildBuilder {
             new BindMount(chroot.directory(), CHROOT_MOUNT, true),
             new BindMount(request.outDir().toAbsolutePath(), BUILD_MOUNT, false)),
         Map.of(
-            OVERLAY, "rw,size=" + request.limits().tmpfsBytes() + ",mode=0755",
-            "/var/lib/schroot/session", "rw,size=16m",
-            "/var/lib/schroot/mount", "rw,size=16m",
-            "/var/lib/schroot/union/underlay", "rw,size=16m"),
+            OVERLAY,
+            "rw,size=" + request.limits().tmpfsBytes() + ",mode=0755",
+            "/var/lib/schroot/session",
+            "rw,size=16m",
+            "/var/lib/schroot/mount",
+            "rw,size=16m",
+            "/var/lib/schroot/union/underlay",
+            "rw,size=16m"),
         // sbuild fetches build dependencies from the chroot's mirror during the build.
         ContainerSpec.Network.HOST,
         request.limits().memoryBytes(),
@@ -234,7 +241,11 @@ public final class SbuildBuilder {
     if (source.stagedTree() != null) {
       runner.check(
           Command.of(
-              "cp", "-a", "--", source.path().toString(), out.resolve(source.stagedTree()).toString()));
+              "cp",
+              "-a",
+              "--",
+              source.path().toString(),
+              out.resolve(source.stagedTree()).toString()));
       return source.stagedTree();
     }
     runner.check(Command.of("cp", "--", source.path().toString(), out.toString()));

@@ -19,9 +19,9 @@ import org.perestroika.core.debian.InvalidSourceException;
 import org.perestroika.core.version.DebianVersion;
 
 /**
- * A Debian source package as given on the command line, checked before any container starts:
- * either a .dsc with the files it lists, or an unpacked tree with debian/ (and the orig tarballs
- * beside it unless it is native).
+ * A Debian source package as given on the command line, checked before any container starts: either
+ * a .dsc with the files it lists, or an unpacked tree with debian/ (and the orig tarballs beside it
+ * unless it is native).
  *
  * @param path the .dsc file or the tree
  * @param stagedTree the directory name the tree is copied to for the build, null for a .dsc
@@ -48,7 +48,8 @@ record SourcePackage(
       return dsc(source);
     }
     throw new InvalidSourceException(
-        source + " is neither a .dsc file nor a directory: give a .dsc or an unpacked source tree"
+        source
+            + " is neither a .dsc file nor a directory: give a .dsc or an unpacked source tree"
             + " with debian/");
   }
 
@@ -130,7 +131,11 @@ record SourcePackage(
     try (Stream<Path> siblings = Files.list(parent)) {
       return siblings
           .filter(p -> p.getFileName().toString().startsWith(prefix))
-          .filter(p -> p.getFileName().toString().matches(".*\\.orig(-[A-Za-z0-9-]+)?\\.tar\\.[a-z0-9]+(\\.asc)?"))
+          .filter(
+              p ->
+                  p.getFileName()
+                      .toString()
+                      .matches(".*\\.orig(-[A-Za-z0-9-]+)?\\.tar\\.[a-z0-9]+(\\.asc)?"))
           .sorted()
           .toList();
     } catch (IOException e) {

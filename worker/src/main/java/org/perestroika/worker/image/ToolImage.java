@@ -3,12 +3,15 @@ package org.perestroika.worker.image;
 import java.util.List;
 
 /**
- * An image that holds build tools only, built from a folder under docker-images/ that ships
- * inside the worker jar. {@code files} lists the folder's files, Dockerfile first.
+ * An image that holds build tools only, built from a folder under docker-images/ that ships inside
+ * the worker jar. {@code files} lists the folder's files, Dockerfile first.
  */
 public record ToolImage(String folder, String reference, List<String> files) {
   public static final ToolImage SBUILD =
-      new ToolImage("sbuild", "perestroika/sbuild:latest", List.of("Dockerfile", "perestroika.conf", "fstab"));
+      new ToolImage(
+          "sbuild",
+          "perestroika/sbuild:latest",
+          List.of("Dockerfile", "perestroika.conf", "fstab"));
 
   public ToolImage {
     files = List.copyOf(files);

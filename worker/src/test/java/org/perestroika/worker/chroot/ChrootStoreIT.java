@@ -55,7 +55,8 @@ class ChrootStoreIT {
   void updateSwitchesAtomicallyWhileARunningBuildFinishesOnTheOldSnapshot() throws Exception {
     ProcessCommandRunner runner = new ProcessCommandRunner();
     ChrootStore store =
-        new ChrootStore(Requirements.STATE_DIR.resolve("chroots"), runner, docker, Clock.systemUTC());
+        new ChrootStore(
+            Requirements.STATE_DIR.resolve("chroots"), runner, docker, Clock.systemUTC());
     SbuildBuilder builder = new SbuildBuilder(docker, store, runner, Clock.systemUTC());
     ChrootSnapshot old = store.require("bookworm");
 

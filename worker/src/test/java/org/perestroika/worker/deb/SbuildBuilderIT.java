@@ -25,11 +25,11 @@ import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.testing.Requirements;
+import org.perestroika.testing.TestPackages;
 import org.perestroika.worker.chroot.ChrootStore;
 import org.perestroika.worker.container.Ownership;
 import org.perestroika.worker.container.docker.DockerContainerRuntime;
-import org.perestroika.testing.Requirements;
-import org.perestroika.testing.TestPackages;
 
 /** Real sbuild builds in real containers over the chroot that setup made. */
 class SbuildBuilderIT {
@@ -50,7 +50,8 @@ class SbuildBuilderIT {
     docker = new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"));
     docker.ping();
     ChrootStore store =
-        new ChrootStore(Requirements.STATE_DIR.resolve("chroots"), runner, docker, Clock.systemUTC());
+        new ChrootStore(
+            Requirements.STATE_DIR.resolve("chroots"), runner, docker, Clock.systemUTC());
     builder = new SbuildBuilder(docker, store, runner, Clock.systemUTC());
   }
 
@@ -142,9 +143,9 @@ class SbuildBuilderIT {
     return runner
         .check(
             Command.of(
-                "sh",
-                "-c",
-                "find . -xdev -printf '%P %s %m %T@\\n' | LC_ALL=C sort | sha256sum")
+                    "sh",
+                    "-c",
+                    "find . -xdev -printf '%P %s %m %T@\\n' | LC_ALL=C sort | sha256sum")
                 .inDirectory(dir.toAbsolutePath()))
         .stdout();
   }

@@ -75,8 +75,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   public Optional<Map<String, String>> imageLabels(String reference) {
     try {
       InspectImageResponse image = call(() -> client.inspectImageCmd(reference).exec());
-      Map<String, String> labels =
-          image.getConfig() == null ? null : image.getConfig().getLabels();
+      Map<String, String> labels = image.getConfig() == null ? null : image.getConfig().getLabels();
       return Optional.of(labels == null ? Map.of() : labels);
     } catch (NotFoundException e) {
       return Optional.empty();
@@ -123,13 +122,17 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   @Override
   public ContainerExit run(ContainerSpec spec, Duration timeout, Consumer<String> output)
       throws InterruptedException {
-    String id = call(() -> client.createContainerCmd(spec.image())
-        .withCmd(spec.command())
-        .withWorkingDir(spec.workingDir())
-        .withLabels(spec.labels())
-        .withHostConfig(hostConfig(spec))
-        .exec()
-        .getId());
+    String id =
+        call(
+            () ->
+                client
+                    .createContainerCmd(spec.image())
+                    .withCmd(spec.command())
+                    .withWorkingDir(spec.workingDir())
+                    .withLabels(spec.labels())
+                    .withHostConfig(hostConfig(spec))
+                    .exec()
+                    .getId());
     started.add(id);
     try {
       call(() -> client.startContainerCmd(id).exec());
@@ -169,9 +172,16 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   public List<ContainerInfo> listByLabel(String labelKey) {
     return call(
         () ->
-            client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(labelKey)).exec()
+            client
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(List.of(labelKey))
+                .exec()
                 .stream()
-                .map(c -> new ContainerInfo(c.getId(), c.getLabels() == null ? Map.of() : c.getLabels()))
+                .map(
+                    c ->
+                        new ContainerInfo(
+                            c.getId(), c.getLabels() == null ? Map.of() : c.getLabels()))
                 .toList());
   }
 
@@ -260,7 +270,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     if (root instanceof IOException) {
       return unreachable(e);
     }
-    return new EnvironmentException("Docker engine at " + dockerHost + ": " + e.getMessage(), false, e);
+    return new EnvironmentException(
+        "Docker engine at " + dockerHost + ": " + e.getMessage(), false, e);
   }
 
   private EnvironmentException unreachable(RuntimeException e) {
@@ -286,7 +297,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized void onNext(Frame frame) {
-      StringBuilder pending = partial.computeIfAbsent(frame.getStreamType(), t -> new StringBuilder());
+      StringBuilder pending =
+          partial.computeIfAbsent(frame.getStreamType(), t -> new StringBuilder());
       pending.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
       int newline;
       while ((newline = pending.indexOf("\n")) >= 0) {
@@ -297,7 +309,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
     @Override
     public synchronized void onComplete() {
-      partial.values().stream().filter(p -> p.length() > 0).forEach(p -> output.accept(p.toString()));
+      partial.values().stream()
+          .filter(p -> p.length() > 0)
+          .forEach(p -> output.accept(p.toString()));
       partial.clear();
       super.onComplete();
     }
