@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads the YAML configuration strictly: an unknown key, a value of the wrong kind or out of range
@@ -71,7 +74,22 @@ public final class ConfigLoader {
   static PerestroikaConfig parse(String text, String source, Optional<Path> stateDirOverride) {
     Object root;
     try {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      // Every scalar stays text: a key id such as 0123ABCD must not turn into a number.
+      Resolver textOnly =
+          new Resolver() {
+            @Override
+            protected void addImplicitResolvers() {}
+          };
+      root =
+          new Yaml(
+                  new SafeConstructor(options),
+                  new Representer(new DumperOptions()),
+                  new DumperOptions(),
+                  options,
+                  textOnly)
+              .load(text);
     } catch (YAMLException e) {
       throw new ConfigException(source, List.of("is not valid YAML: " + e.getMessage()));
     }
@@ -93,14 +111,16 @@ public final class ConfigLoader {
     allowOnly(
         top, "", "state-dir", "docker-host", "image-dist", "dists", "build-limits", "publisher");
     Path stateDir =
-        stateDirOverride.orElseGet(() -> Path.of(string(top, "state-dir", "/var/lib/perestroika")));
-    URI dockerHost = uri(string(top, "docker-host", "unix:///var/run/docker.sock"), "docker-host");
+        stateDirOverride.orElseGet(
+            () -> Path.of(string(top, "", "state-dir", "/var/lib/perestroika")));
+    URI dockerHost =
+        uri(string(top, "", "docker-host", "unix:///var/run/docker.sock"), "docker-host");
     Map<String, Dist> dists = new LinkedHashMap<>(DEFAULT_DISTS);
     if (top.containsKey("dists")) {
       map(top.get("dists"), "dists")
           .forEach((name, value) -> dist(name, value).ifPresent(d -> dists.put(name, d)));
     }
-    String imageDist = string(top, "image-dist", "bookworm");
+    String imageDist = string(top, "", "image-dist", "bookworm");
     if (!dists.containsKey(imageDist)) {
       problems.add("image-dist: '" + imageDist + "' is not a configured dist");
       imageDist = "bookworm";
@@ -122,9 +142,9 @@ public final class ConfigLoader {
     String where = "dists." + name;
     Map<String, Object> fields = map(value, where);
     allowOnly(fields, where + ".", "family", "format", "mirror");
-    String family = string(fields, "family", null);
-    String format = string(fields, "format", "deb");
-    String mirror = string(fields, "mirror", null);
+    String family = string(fields, where + ".", "family", null);
+    String format = string(fields, where + ".", "format", "deb");
+    String mirror = string(fields, where + ".", "mirror", null);
     if (family == null || mirror == null) {
       problems.add(where + ": needs both `family` (debian, ubuntu, centos-7) and `mirror`");
       return Optional.empty();
@@ -159,9 +179,10 @@ public final class ConfigLoader {
         "origin",
         "architectures",
         "keep-snapshots");
-    Optional<Path> repoRoot = Optional.ofNullable(string(fields, "repo-root", null)).map(Path::of);
-    Optional<String> key = Optional.ofNullable(string(fields, "signing-key", null));
-    String origin = string(fields, "origin", "Perestroika");
+    Optional<Path> repoRoot =
+        Optional.ofNullable(string(fields, "publisher.", "repo-root", null)).map(Path::of);
+    Optional<String> key = Optional.ofNullable(string(fields, "publisher.", "signing-key", null));
+    String origin = string(fields, "publisher.", "origin", "Perestroika");
     List<String> architectures = List.of("amd64");
     if (fields.get("architectures") instanceof List<?> list) {
       architectures = list.stream().map(String::valueOf).toList();
@@ -181,12 +202,16 @@ public final class ConfigLoader {
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a duration such as 90s, 30m or 2h");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
+    }
   }
 
   /** Parses sizes such as 512MiB or 8GiB. */
@@ -195,8 +220,12 @@ public final class ConfigLoader {
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a size such as 512MiB or 8GiB");
     }
-    long n = Long.parseLong(m.group(1));
-    return m.group(2).equals("GiB") ? n * BuildLimits.GIB : n * BuildLimits.MIB;
+    try {
+      long n = Long.parseLong(m.group(1));
+      return Math.multiplyExact(n, m.group(2).equals("GiB") ? BuildLimits.GIB : BuildLimits.MIB);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too large a size", e);
+    }
   }
 
   private <T> T value(
@@ -227,7 +256,7 @@ public final class ConfigLoader {
       return new URI(text);
     } catch (URISyntaxException e) {
       problems.add(where + ": '" + text + "' is not a URI");
-      return URI.create("invalid:");
+      return URI.create("invalid:/");
     }
   }
 
@@ -239,13 +268,13 @@ public final class ConfigLoader {
     }
   }
 
-  private String string(Map<String, Object> fields, String key, String fallback) {
+  private String string(Map<String, Object> fields, String prefix, String key, String fallback) {
     Object value = fields.get(key);
-    if (value == null) {
+    if (value == null || (value instanceof String text && text.isBlank())) {
       return fallback;
     }
     if (value instanceof Map || value instanceof List) {
-      problems.add(key + ": must be a single value");
+      problems.add(prefix + key + ": must be a single value");
       return fallback;
     }
     return String.valueOf(value);

@@ -243,6 +243,7 @@ public final class SbuildBuilder {
           Command.of(
               "cp",
               "-a",
+              "-H", // a tree given as a symlink is copied as the tree it points to
               "--",
               source.path().toString(),
               out.resolve(source.stagedTree()).toString()));

@@ -40,7 +40,8 @@ record SourcePackage(
     return name + "_" + version.substring(version.indexOf(':') + 1) + ".build";
   }
 
-  static SourcePackage inspect(Path source) {
+  static SourcePackage inspect(Path given) {
+    Path source = given.toAbsolutePath().normalize();
     if (Files.isDirectory(source)) {
       return tree(source);
     }
@@ -88,9 +89,18 @@ record SourcePackage(
     } catch (IOException e) {
       throw new InvalidSourceException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    Deb822.Paragraph dsc = Deb822.parse(text, file.toString()).get(0);
+    List<Deb822.Paragraph> paragraphs = Deb822.parse(text, file.toString());
+    if (paragraphs.isEmpty()) {
+      throw new InvalidSourceException(file + " is empty: a .dsc needs Source, Version and Files");
+    }
+    Deb822.Paragraph dsc = paragraphs.get(0);
     String name = dsc.require("Source");
-    DebianVersion version = DebianVersion.parse(dsc.require("Version"));
+    DebianVersion version;
+    try {
+      version = DebianVersion.parse(dsc.require("Version"));
+    } catch (IllegalArgumentException e) {
+      throw dsc.error(dsc.field("Version").orElseThrow().line(), e.getMessage());
+    }
     List<Path> files = new ArrayList<>();
     for (Deb822.Line line : dsc.lines("Checksums-Sha256")) {
       String[] parts = line.text().split("\\s+");

@@ -170,7 +170,7 @@ class SbuildBuilderTest {
     assertEquals(
         List.of(
             "cp -- " + HELLO_ORIG + " " + out,
-            "cp -a -- " + HELLO + " " + out.resolve(STAGED),
+            "cp -a -H -- " + HELLO + " " + out.resolve(STAGED),
             "rm -rf " + out.resolve(STAGED)),
         runner.commandLines());
 

@@ -13,9 +13,9 @@ import java.util.List;
 /** Source packages and uploads on disk, as Debian tools lay them out, for builder tests. */
 final class SourceFixtures {
   /** The example package in the repository, a 3.0 (quilt) tree with its orig tarball beside it. */
-  static final Path HELLO = Path.of("..", "examples", "hello");
+  static final Path HELLO = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
 
-  static final Path HELLO_ORIG = Path.of("..", "examples", "perestroika-hello_1.0.orig.tar.gz");
+  static final Path HELLO_ORIG = HELLO.resolveSibling("perestroika-hello_1.0.orig.tar.gz");
   static final String HELLO_SOURCE = "perestroika-hello";
   static final String HELLO_VERSION = "1.0-1~deb12+mos1";
   static final String HELLO_DEBIAN_TARBALL = "perestroika-hello_1.0-1~deb12+mos1.debian.tar.xz";
