@@ -2,6 +2,7 @@ package org.perestroika.publisher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -14,9 +15,13 @@ public final class RequiredTools {
   private RequiredTools() {}
 
   public static void require(String... programs) {
+    require(System.getenv(), programs);
+  }
+
+  static void require(Map<String, String> environment, String... programs) {
     for (String program : programs) {
-      if (!onPath(program)) {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      if (!onPath(environment.getOrDefault("PATH", "/usr/bin:/bin"), program)) {
+        if ("true".equalsIgnoreCase(environment.get("CI"))) {
           Assertions.fail(program + " is required on CI but is not installed");
         }
         Assumptions.abort(program + " is not installed");
@@ -24,8 +29,8 @@ public final class RequiredTools {
     }
   }
 
-  private static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+  private static boolean onPath(String path, String program) {
+    for (String dir : path.split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return true;
       }

@@ -1,6 +1,7 @@
 package org.perestroika.publisher.apt;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +14,22 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.perestroika.core.debian.ChangesFile;
+import org.perestroika.core.debian.MalformedControlFileException;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.model.Release;
+import org.perestroika.core.process.CommandFailedException;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.version.DebianVersion;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.mirror.SnapshotException;
 import org.perestroika.publisher.mirror.SnapshotStore;
 import org.perestroika.publisher.policy.PolicyViolation;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.publisher.signing.Gpgv;
+import org.perestroika.publisher.signing.SigningKeyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,12 +70,37 @@ public final class AptRepository {
    *
    * @throws org.perestroika.publisher.InvalidUploadException when the upload's files are missing,
    *     misnamed or do not match the .changes (checked before the repository is touched)
-   * @throws PublishException and other unchecked exceptions on infrastructure faults, with the
-   *     repository left exactly as it was
+   * @throws PublishException on infrastructure faults (a tool failed, the lock timed out, the root
+   *     is not ours), with the cause attached and the repository left exactly as it was
    */
   public PublishResult publish(Path changesFile, PublishTarget target) {
     Objects.requireNonNull(target, "target");
     DebUpload upload = DebUpload.check(changesFile);
+    ChangesFile changes = upload.changes();
+    String codename = target.codename();
+    try {
+      return publishChecked(upload, target);
+    } catch (SnapshotException
+        | CommandFailedException
+        | SigningKeyException
+        | MalformedControlFileException
+        | UncheckedIOException e) {
+      throw new PublishException(
+          "could not publish "
+              + changes.source()
+              + " "
+              + changes.version()
+              + " to "
+              + codename
+              + " in "
+              + config.root()
+              + ", the repository is unchanged: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private PublishResult publishChecked(DebUpload upload, PublishTarget target) {
     ChangesFile changes = upload.changes();
     String codename = target.codename();
     return store.update(
@@ -126,6 +155,25 @@ public final class AptRepository {
    */
   public void createRelease(Release release) {
     Objects.requireNonNull(release, "release");
+    try {
+      createReleaseChecked(release);
+    } catch (SnapshotException
+        | CommandFailedException
+        | SigningKeyException
+        | MalformedControlFileException
+        | UncheckedIOException e) {
+      throw new PublishException(
+          "could not create the suites of "
+              + release
+              + " in "
+              + config.root()
+              + ", the repository is unchanged: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private void createReleaseChecked(Release release) {
     store.update(
         snapshot -> {
           boolean confChanged = writeConf(snapshot, release);
@@ -316,14 +364,12 @@ public final class AptRepository {
 
   private static PublishResult.Published published(
       PublishTarget target, List<HeldPackage> held, ChangesFile changes) {
-    try (Stream<HeldPackage> stream = held.stream()) {
-      return new PublishResult.Published(
-          target,
-          stream
-              .filter(one -> one.sourceVersion().compareTo(changes.version()) == 0)
-              .map(HeldPackage::describe)
-              .sorted()
-              .toList());
-    }
+    return new PublishResult.Published(
+        target,
+        held.stream()
+            .filter(one -> one.sourceVersion().compareTo(changes.version()) == 0)
+            .map(HeldPackage::describe)
+            .sorted()
+            .toList());
   }
 }

@@ -82,7 +82,7 @@ class DebUploadTest {
         Files.readString(changes).replace("Version: 1.0-1", "Version: one"),
         StandardCharsets.UTF_8);
     message = rejection(changes);
-    assertTrue(message.contains(changes.toAbsolutePath() + ":5: "), message);
+    assertTrue(message.contains(changes.toAbsolutePath() + ":7: "), message);
     assertTrue(message.contains("rebuild the package"), message);
   }
 

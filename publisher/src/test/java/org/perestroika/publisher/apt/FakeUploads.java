@@ -51,6 +51,8 @@ final class FakeUploads {
     Files.writeString(
         changes,
         "Format: 1.8\n"
+            + "Date: Sat, 21 Nov 2026 12:00:00 +0000\n"
+            + "Maintainer: Perestroika Build Farm <builds@perestroika.invalid>\n"
             + "Source: "
             + SOURCE
             + "\nBinary: "
