@@ -126,6 +126,7 @@ public final class AptRepository {
             return SnapshotStore.Outcome.abandon(published(target, before, changes));
           }
           reprepro.include(codename, upload.changesFile());
+          // reprepro reports success even when it skipped the upload, so look for it.
           List<HeldPackage> after = reprepro.listSource(codename, changes.source());
           if (!alreadyHolds(after, upload)) {
             throw new PublishException(

@@ -35,7 +35,10 @@ final class Reprepro {
 
   /**
    * Adds an upload to a suite. The .changes names the distribution it was built for (bookworm), not
-   * the suite it goes to, hence {@code --ignore=wrongdistribution}.
+   * the suite it goes to, hence {@code --ignore=wrongdistribution}. reprepro 5.3 drops the
+   * .buildinfo files a .changes lists (it keeps them only with Tracking or a LogDir), and it exits
+   * 0 when it skips a package because the suite holds that version or a newer one, so callers check
+   * the suite afterwards.
    */
   void include(String codename, Path changes) {
     runner.check(command("--ignore=wrongdistribution", "include", codename, changes.toString()));
