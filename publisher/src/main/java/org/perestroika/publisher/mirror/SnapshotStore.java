@@ -1,0 +1,451 @@
+package org.perestroika.publisher.mirror;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A published tree kept as numbered snapshots, with {@code root} a symbolic link to the current
+ * snapshot's {@code public/} directory that is replaced atomically, so readers see either the old
+ * tree or the new one and a failed change leaves the old one untouched.
+ *
+ * <p>Layout, for {@code root = /srv/repos/debian}:
+ *
+ * <pre>
+ * /srv/repos/debian -> .debian.snapshots/000012/public
+ * /srv/repos/.debian.snapshots/lock
+ * /srv/repos/.debian.snapshots/000011/{conf,db,public}
+ * /srv/repos/.debian.snapshots/000012/{conf,db,public}
+ * </pre>
+ *
+ * <p>Each change works on a copy of the current snapshot in which the directories named as
+ * hard-linked (such as {@code public/pool}) share their files with the previous snapshot, and
+ * everything else is copied. That is only safe because the tools never rewrite a file in those
+ * directories in place: they only add and unlink. One instance per root per process.
+ */
+public final class SnapshotStore {
+  public static final String PUBLIC = "public";
+
+  private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
+  private static final Pattern NUMBERED = Pattern.compile("[0-9]{6}");
+  private static final String PARTIAL_PREFIX = ".partial-";
+  private static final Duration LOCK_POLL = Duration.ofMillis(200);
+
+  private final Path root;
+  private final Path snapshots;
+  private final Set<Path> hardLinked;
+  private final int keep;
+  private final Duration lockTimeout;
+
+  /**
+   * @param root the path clients are served from; becomes a symbolic link
+   * @param hardLinked directories, relative to a snapshot, whose files are shared between snapshots
+   *     by hard links, e.g. {@code public/pool}
+   * @param keep how many snapshots to keep, the current one included
+   * @param lockTimeout how long to wait for another change to the same root to finish
+   */
+  public SnapshotStore(Path root, Set<Path> hardLinked, int keep, Duration lockTimeout) {
+    this.root = root.toAbsolutePath().normalize();
+    if (this.root.getParent() == null) {
+      throw new IllegalArgumentException("snapshot root cannot be the file system root");
+    }
+    this.snapshots = this.root.resolveSibling("." + this.root.getFileName() + ".snapshots");
+    this.hardLinked = Set.copyOf(hardLinked);
+    for (Path dir : this.hardLinked) {
+      if (dir.isAbsolute() || dir.normalize().startsWith("..")) {
+        throw new IllegalArgumentException("hard-linked directory " + dir + " must be relative");
+      }
+    }
+    if (keep < 1) {
+      throw new IllegalArgumentException("must keep at least one snapshot, got " + keep);
+    }
+    this.keep = keep;
+    this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path snapshotsDir() {
+    return snapshots;
+  }
+
+  /**
+   * The current snapshot directory (the parent of the {@code public/} that root links to), or empty
+   * before the first change.
+   *
+   * @throws SnapshotException when root exists but is not a link this store made
+   */
+  public Optional<Path> current() {
+    if (Files.notExists(root, LinkOption.NOFOLLOW_LINKS)) {
+      List<Path> existing = numbered();
+      if (!existing.isEmpty()) {
+        throw new SnapshotException(
+            root
+                + " is missing but "
+                + snapshots
+                + " holds snapshots: restore the link with `ln -s "
+                + root.getParent().relativize(existing.get(existing.size() - 1).resolve(PUBLIC))
+                + " "
+                + root
+                + "`, or remove "
+                + snapshots
+                + " to start an empty repository");
+      }
+      return Optional.empty();
+    }
+    if (!Files.isSymbolicLink(root)) {
+      throw new SnapshotException(
+          root
+              + " exists and is not a link to a snapshot made by perestroika; publishing would"
+              + " replace it. Move it away, or publish to a new path");
+    }
+    Path target;
+    try {
+      target = Files.readSymbolicLink(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path resolved = root.getParent().resolve(target).normalize();
+    Path snapshot = resolved.getParent();
+    if (snapshot == null
+        || !resolved.getFileName().toString().equals(PUBLIC)
+        || !snapshots.equals(snapshot.getParent())
+        || !NUMBERED.matcher(snapshot.getFileName().toString()).matches()) {
+      throw new SnapshotException(
+          root
+              + " links to "
+              + target
+              + ", not to a snapshot under "
+              + snapshots
+              + "; it was not made by perestroika. Move it away, or publish to a new path");
+    }
+    if (!Files.isDirectory(resolved)) {
+      throw new SnapshotException(root + " links to " + target + ", which does not exist");
+    }
+    return Optional.of(snapshot);
+  }
+
+  /**
+   * Applies {@code change} to a fresh copy of the current snapshot under an exclusive lock. If the
+   * change asks to commit, the copy becomes current and old snapshots beyond the kept number are
+   * deleted; if it abandons or throws, the copy is deleted and root is not touched.
+   */
+  public <T> T update(Change<T> change) {
+    try {
+      Files.createDirectories(snapshots);
+    } catch (IOException e) {
+      throw new SnapshotException("cannot create " + snapshots + ": " + e, e);
+    }
+    // Closing the channel releases the lock, also when the change throws.
+    try (FileChannel channel =
+        FileChannel.open(
+            snapshots.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      acquire(channel);
+      return updateLocked(change);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private <T> T updateLocked(Change<T> change) throws IOException {
+    Optional<Path> current = current();
+    removeLeftovers(current);
+    int number =
+        numbered().stream()
+                .mapToInt(dir -> Integer.parseInt(dir.getFileName().toString()))
+                .max()
+                .orElse(0)
+            + 1;
+    String name = String.format("%06d", number);
+    Path work = snapshots.resolve(PARTIAL_PREFIX + name);
+    Path done = snapshots.resolve(name);
+    Outcome<T> outcome;
+    try {
+      Files.createDirectory(work);
+      if (current.isPresent()) {
+        copySnapshot(current.get(), work);
+      } else {
+        Files.createDirectory(work.resolve(PUBLIC));
+      }
+      outcome = change.apply(new Snapshot(work, current));
+      if (!outcome.commit()) {
+        deleteTree(work);
+        return outcome.value();
+      }
+      syncNewFiles(work);
+      Files.move(work, done, StandardCopyOption.ATOMIC_MOVE);
+      switchTo(done);
+    } catch (IOException | RuntimeException | Error e) {
+      discard(work, e);
+      discard(done, e);
+      throw e;
+    }
+    log.info("{} now serves snapshot {}", root, name);
+    try {
+      force(snapshots);
+      force(root.getParent());
+    } catch (IOException e) {
+      log.warn("could not flush the switch of {} to disk: {}", root, e.toString());
+    }
+    prune(done);
+    return outcome.value();
+  }
+
+  /** Deletes what a failed change left, keeping the change's own failure as the one reported. */
+  private static void discard(Path dir, Throwable failure) {
+    try {
+      deleteTree(dir);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private void acquire(FileChannel channel) throws IOException {
+    long deadline = System.nanoTime() + lockTimeout.toNanos();
+    boolean told = false;
+    while (true) {
+      try {
+        if (channel.tryLock() != null) {
+          return;
+        }
+      } catch (OverlappingFileLockException e) {
+        // Another thread of this process holds it: wait just as for another process.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SnapshotException(
+            "gave up after "
+                + lockTimeout
+                + " waiting for another change to "
+                + root
+                + " to finish (lock "
+                + snapshots.resolve("lock")
+                + ")");
+      }
+      if (!told) {
+        log.info("waiting for another change to {} to finish", root);
+        told = true;
+      }
+      try {
+        Thread.sleep(LOCK_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SnapshotException("interrupted waiting for the lock on " + root, e);
+      }
+    }
+  }
+
+  /** Half-made snapshots of a change that died, and snapshots made but never switched to. */
+  private void removeLeftovers(Optional<Path> current) throws IOException {
+    int currentNumber =
+        current.map(dir -> Integer.parseInt(dir.getFileName().toString())).orElse(0);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(snapshots)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        boolean partial = name.startsWith(PARTIAL_PREFIX);
+        boolean orphan = NUMBERED.matcher(name).matches() && Integer.parseInt(name) > currentNumber;
+        if (partial || orphan) {
+          log.warn("removing {}, left by a change that did not finish", entry);
+          deleteTree(entry);
+        }
+      }
+    }
+  }
+
+  private List<Path> numbered() {
+    if (!Files.isDirectory(snapshots)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(snapshots)) {
+      return entries
+          .filter(entry -> NUMBERED.matcher(entry.getFileName().toString()).matches())
+          .filter(Files::isDirectory)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void copySnapshot(Path from, Path to) throws IOException {
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Path target = to.resolve(from.relativize(dir));
+            if (!dir.equals(from)) {
+              Files.createDirectory(target);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path relative = from.relativize(file);
+            Path target = to.resolve(relative);
+            if (attrs.isRegularFile() && isHardLinked(relative)) {
+              Files.createLink(target, file);
+            } else {
+              Files.copy(
+                  file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private boolean isHardLinked(Path relative) {
+    return hardLinked.stream().anyMatch(relative::startsWith);
+  }
+
+  /**
+   * Flushes what this change wrote (files not shared with an older snapshot, and directories) so
+   * that root never points at a snapshot whose data is still only in the page cache.
+   */
+  private static void syncNewFiles(Path snapshot) throws IOException {
+    Files.walkFileTree(
+        snapshot,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (attrs.isRegularFile()
+                && ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS))
+                        .intValue()
+                    == 1) {
+              force(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            force(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private void switchTo(Path snapshot) throws IOException {
+    Path target = root.getParent().relativize(snapshot.resolve(PUBLIC));
+    Path link = root.resolveSibling("." + root.getFileName() + ".link-" + snapshot.getFileName());
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, target);
+    try {
+      // rename(2) replaces the old link in one step: there is no moment without a root.
+      Files.move(link, root, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(link);
+      throw e;
+    }
+  }
+
+  private void prune(Path current) {
+    List<Path> older = numbered().stream().filter(dir -> dir.compareTo(current) <= 0).toList();
+    for (int i = 0; i < older.size() - keep; i++) {
+      try {
+        deleteTree(older.get(i));
+        log.info("deleted old snapshot {}", older.get(i));
+      } catch (IOException | UncheckedIOException e) {
+        // The new snapshot is live already; an old one left behind is retried next time.
+        log.warn("could not delete old snapshot {}: {}", older.get(i), e.toString());
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path directory, IOException e)
+              throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(directory);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** A change to apply to a snapshot copy. */
+  @FunctionalInterface
+  public interface Change<T> {
+    /**
+     * Changes {@code snapshot} in place and says whether to make it current.
+     *
+     * @throws IOException to abandon the snapshot; so does any unchecked exception
+     */
+    Outcome<T> apply(Snapshot snapshot) throws IOException;
+  }
+
+  /**
+   * The copy being changed: {@code dir} holds whatever the previous snapshot held ({@code public/}
+   * at least), {@code previous} is the snapshot it was copied from.
+   */
+  public record Snapshot(Path dir, Optional<Path> previous) {
+    public Snapshot {
+      Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(previous, "previous");
+    }
+
+    /** The directory root will link to once this snapshot is current. */
+    public Path publicDir() {
+      return dir.resolve(PUBLIC);
+    }
+  }
+
+  /** The result of a change and whether its snapshot should become current. */
+  public record Outcome<T>(T value, boolean commit) {
+    public static <T> Outcome<T> commit(T value) {
+      return new Outcome<>(value, true);
+    }
+
+    public static <T> Outcome<T> abandon(T value) {
+      return new Outcome<>(value, false);
+    }
+  }
+}

@@ -1,0 +1,412 @@
+package org.perestroika.publisher.apt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.process.Command;
+import org.perestroika.core.process.CommandFailedException;
+import org.perestroika.core.process.CommandResult;
+import org.perestroika.core.process.CommandRunner;
+import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.publisher.InvalidUploadException;
+import org.perestroika.publisher.PublishException;
+import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.RequiredTools;
+import org.perestroika.publisher.mirror.SnapshotException;
+import org.perestroika.publisher.policy.PolicyViolation;
+import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.testing.gpg.ThrowawayGpgHome;
+
+/** Publishes real packages with the real reprepro, gpg and gpgv, and reads them back with apt. */
+class AptRepositoryIT {
+  private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
+  private static final PublishTarget UPDATES = PublishTarget.parse("mos10.0-updates");
+  private static ThrowawayGpgHome key;
+
+  private final CommandRunner runner = new ProcessCommandRunner();
+  @TempDir Path dir;
+  private Path root;
+  private RealUploads uploads;
+  private AptRepository repository;
+
+  @BeforeAll
+  static void createKey() {
+    RequiredTools.require("reprepro", "gpg", "gpgv", "gpgconf");
+    key = ThrowawayGpgHome.create();
+  }
+
+  @AfterAll
+  static void removeKey() {
+    if (key != null) {
+      key.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    root = dir.resolve("repos/debian");
+    uploads = new RealUploads(dir.resolve("uploads"));
+    repository = repository(AptRepositoryConfig.defaults(root), runner);
+  }
+
+  private AptRepository repository(AptRepositoryConfig config, CommandRunner tools) {
+    return new AptRepository(
+        config, tools, GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint())));
+  }
+
+  @Test
+  void publishesSignedSuitesThatAptAccepts() throws IOException {
+    Path changes = uploads.build("1.0-1", "first");
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    assertEquals(
+        new PublishResult.Published(
+            PROPOSED, List.of("perestroika-hello 1.0-1 amd64", "perestroika-hello 1.0-1 source")),
+        result);
+    Path keyring = root.resolve("project/mos-archive-keyring.gpg");
+    assertEquals(keyring, repository.publicKey());
+    for (String suite :
+        List.of(
+            "mos10.0",
+            "mos10.0-proposed",
+            "mos10.0-updates",
+            "mos10.0-security",
+            "mos10.0-holdback")) {
+      Path dists = root.resolve("dists").resolve(suite);
+      runner.check(
+          Command.of(
+              "gpgv", "--keyring", keyring.toString(), dists.resolve("InRelease").toString()));
+      runner.check(
+          Command.of(
+              "gpgv",
+              "--keyring",
+              keyring.toString(),
+              dists.resolve("Release.gpg").toString(),
+              dists.resolve("Release").toString()));
+      String release = Files.readString(dists.resolve("Release"));
+      assertTrue(release.contains("Origin: Perestroika\n"), release);
+      assertTrue(release.contains("Codename: " + suite + "\n"), release);
+    }
+    runner.check(
+        Command.of("gpgv", "--keyring", keyring.toString(), keyring + ".sig", keyring.toString()));
+    assertEquals(10, digestAlgorithm(root.resolve("dists/mos10.0-proposed/InRelease")));
+
+    Path pool = root.resolve("pool/main/p/perestroika-hello");
+    try (Stream<Path> files = Files.list(pool)) {
+      assertEquals(
+          List.of(
+              "perestroika-hello_1.0-1.debian.tar.xz",
+              "perestroika-hello_1.0-1.dsc",
+              "perestroika-hello_1.0-1_amd64.deb",
+              "perestroika-hello_1.0.orig.tar.gz"),
+          files.map(file -> file.getFileName().toString()).sorted().toList());
+    }
+    assertEquals(Optional.of("1.0-1"), aptCandidate(PROPOSED));
+  }
+
+  @Test
+  void aDowngradeIsRejectedWithBothVersionsAndChangesNothing() throws IOException {
+    repository.publish(uploads.build("1.0-2", "second"), PROPOSED);
+    Path older = uploads.build("1.0-1", "first");
+    String before = fingerprint();
+
+    PublishResult result = repository.publish(older, PROPOSED);
+
+    assertEquals(
+        new PublishResult.Rejected(
+            List.of(
+                new PolicyViolation(
+                    "perestroika-hello 1.0-1 is lower than 1.0-2 already in mos10.0-proposed: a"
+                        + " new upload must carry a higher version"))),
+        result);
+    assertEquals(before, fingerprint());
+  }
+
+  @Test
+  void theSameVersionWithOtherContentIsRejected() throws IOException {
+    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    Path rebuilt = uploads.build("1.0-1", "different");
+    String before = fingerprint();
+
+    PublishResult result = repository.publish(rebuilt, PROPOSED);
+
+    PublishResult.Rejected rejected = assertInstanceOf(PublishResult.Rejected.class, result);
+    String messages =
+        rejected.violations().stream()
+            .map(PolicyViolation::message)
+            .collect(Collectors.joining("\n"));
+    assertTrue(
+        messages.contains(
+            "perestroika-hello 1.0-1 is already published with different content:"
+                + " perestroika-hello_1.0-1_amd64.deb has sha256"),
+        messages);
+    // The orig tarball is byte-identical and so is not a violation.
+    assertFalse(messages.contains(".orig.tar.gz"), messages);
+    assertEquals(before, fingerprint());
+  }
+
+  @Test
+  void publishingTheSameUploadAgainChangesNothing() throws IOException {
+    Path changes = uploads.build("1.0-1", "first");
+    PublishResult first = repository.publish(changes, PROPOSED);
+    String before = fingerprint();
+
+    assertEquals(first, repository.publish(changes, PROPOSED));
+
+    assertEquals(before, fingerprint());
+    assertEquals(List.of("000001"), snapshots());
+  }
+
+  @Test
+  void aNewRevisionReplacesTheOldOneWhileOlderSnapshotsKeepTheirFiles() throws IOException {
+    Path first = uploads.build("1.0-1", "first");
+    repository.publish(first, PROPOSED);
+    Path oldDeb = first.resolveSibling("perestroika-hello_1.0-1_amd64.deb");
+
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(uploads.build("1.0-2", "second"), PROPOSED));
+
+    String packages =
+        Files.readString(root.resolve("dists/mos10.0-proposed/main/binary-amd64/Packages"));
+    assertTrue(packages.contains("Version: 1.0-2\n"), packages);
+    assertFalse(packages.contains("Version: 1.0-1\n"), packages);
+    assertFalse(
+        Files.exists(
+            root.resolve("pool/main/p/perestroika-hello/perestroika-hello_1.0-1_amd64.deb")));
+    Path kept =
+        dir.resolve(
+            "repos/.debian.snapshots/000001/public/pool/main/p/perestroika-hello/"
+                + "perestroika-hello_1.0-1_amd64.deb");
+    assertEquals(DebUpload.sha256(oldDeb), DebUpload.sha256(kept));
+    assertEquals(Optional.of("1.0-2"), aptCandidate(PROPOSED));
+  }
+
+  @Test
+  void anUploadCanBePromotedToAnotherSuite() throws IOException {
+    Path changes = uploads.build("1.0-1", "first");
+    repository.publish(changes, PROPOSED);
+
+    PublishResult result = repository.publish(changes, UPDATES);
+
+    assertEquals(
+        new PublishResult.Published(
+            UPDATES, List.of("perestroika-hello 1.0-1 amd64", "perestroika-hello 1.0-1 source")),
+        result);
+    assertTrue(
+        Files.readString(root.resolve("dists/mos10.0-updates/main/binary-amd64/Packages"))
+            .contains("Version: 1.0-1\n"));
+  }
+
+  @Test
+  void invalidUploadsAreRefusedBeforeAnythingChanges() throws IOException {
+    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    String before = fingerprint();
+
+    Path escaping =
+        FakeUploads.write(
+            dir.resolve("escaping"),
+            "1.0-2",
+            Map.of("../perestroika-hello_1.0-2_amd64.deb", new byte[] {1}));
+    assertTrue(
+        assertThrows(InvalidUploadException.class, () -> repository.publish(escaping, PROPOSED))
+            .getMessage()
+            .contains("not a plain file name"));
+
+    Path linked = uploads.build("1.0-2", "second");
+    Path deb = linked.resolveSibling("perestroika-hello_1.0-2_amd64.deb");
+    Path real = Files.move(deb, dir.resolve("real.deb"));
+    Files.createSymbolicLink(deb, real);
+    assertTrue(
+        assertThrows(InvalidUploadException.class, () -> repository.publish(linked, PROPOSED))
+            .getMessage()
+            .contains("is a symbolic link"));
+
+    Path tampered = uploads.build("1.0-3", "third");
+    Path tamperedDeb = tampered.resolveSibling("perestroika-hello_1.0-3_amd64.deb");
+    byte[] bytes = Files.readAllBytes(tamperedDeb);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(tamperedDeb, bytes);
+    assertTrue(
+        assertThrows(InvalidUploadException.class, () -> repository.publish(tampered, PROPOSED))
+            .getMessage()
+            .contains("the file was changed after the build"));
+
+    assertEquals(before, fingerprint());
+    assertEquals(List.of("000001"), snapshots());
+  }
+
+  @Test
+  void aRepreproFailureLeavesTheOldSnapshotServed() throws IOException {
+    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    String before = fingerprint();
+    Path corrupt = FakeUploads.deb(dir.resolve("corrupt"), "1.0-2", "not an ar archive");
+
+    PublishException e =
+        assertThrows(PublishException.class, () -> repository.publish(corrupt, PROPOSED));
+
+    assertTrue(e.getMessage().contains("the repository is unchanged"), e.getMessage());
+    assertInstanceOf(CommandFailedException.class, e.getCause());
+    assertTrue(e.getMessage().contains("reprepro"), e.getMessage());
+    assertEquals(before, fingerprint());
+    assertEquals(List.of("000001"), snapshots());
+  }
+
+  @Test
+  void aFailureAfterRepreproRanLeavesTheOldSnapshotServed() throws IOException {
+    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    String before = fingerprint();
+    CommandRunner gpgvFails =
+        command ->
+            command.argv().get(0).equals("gpgv")
+                ? new CommandResult(2, "", "gpgv: BAD signature")
+                : runner.run(command);
+    AptRepository failing = repository(AptRepositoryConfig.defaults(root), gpgvFails);
+
+    Path second = uploads.build("1.0-2", "second");
+    PublishException e =
+        assertThrows(PublishException.class, () -> failing.publish(second, PROPOSED));
+    assertTrue(e.getMessage().contains("gpgv: BAD signature"), e.getMessage());
+
+    assertEquals(before, fingerprint());
+    assertEquals(List.of("000001"), snapshots());
+  }
+
+  @Test
+  void keepsOnlyTheNewestSnapshots() throws IOException {
+    AptRepository keepTwo =
+        repository(AptRepositoryConfig.defaults(root).withKeepSnapshots(2), runner);
+    for (String version : List.of("1.0-1", "1.0-2", "1.0-3")) {
+      assertInstanceOf(
+          PublishResult.Published.class,
+          keepTwo.publish(uploads.build(version, "build " + version), PROPOSED));
+    }
+    assertEquals(List.of("000002", "000003"), snapshots());
+    assertEquals(Path.of(".debian.snapshots/000003/public"), Files.readSymbolicLink(root));
+  }
+
+  @Test
+  void refusesARootThatIsAPlainDirectory() throws IOException {
+    Files.createDirectories(root.resolve("dists"));
+    Path changes = uploads.build("1.0-1", "first");
+    PublishException e =
+        assertThrows(PublishException.class, () -> repository.publish(changes, PROPOSED));
+    assertInstanceOf(SnapshotException.class, e.getCause());
+    assertTrue(e.getMessage().contains("is not a link to a snapshot made by perestroika"));
+    assertTrue(Files.isDirectory(root.resolve("dists"), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** The OpenPGP hash algorithm number of the signature in a clear-signed file (10 = SHA512). */
+  private int digestAlgorithm(Path clearsigned) throws IOException {
+    String text = Files.readString(clearsigned);
+    Path signature = dir.resolve("signature.asc");
+    Files.writeString(signature, text.substring(text.indexOf("-----BEGIN PGP SIGNATURE-----")));
+    String packets =
+        runner
+            .check(
+                Command.of(
+                    "gpg",
+                    "--batch",
+                    "--homedir",
+                    key.home().toString(),
+                    "--list-packets",
+                    signature.toString()))
+            .stdout();
+    int at = packets.indexOf("digest algo ");
+    assertTrue(at >= 0, packets);
+    return Integer.parseInt(packets.substring(at + 12, packets.indexOf(',', at)));
+  }
+
+  /** What apt, trusting only the published keyring via signed-by, would install from target. */
+  private Optional<String> aptCandidate(PublishTarget target) throws IOException {
+    RequiredTools.require("apt-get", "apt-cache");
+    Path apt = dir.resolve("apt");
+    Files.createDirectories(apt.resolve("state/lists/partial"));
+    Files.createDirectories(apt.resolve("cache/archives/partial"));
+    Files.createDirectories(apt.resolve("trusted.gpg.d"));
+    Files.createDirectories(apt.resolve("preferences.d"));
+    String line =
+        repository(
+                AptRepositoryConfig.defaults(root).withClientKeyring(repository.publicKey()),
+                runner)
+            .sourcesListLine(target, "file:" + root);
+    Path sources = Files.writeString(apt.resolve("sources.list"), line + "\n");
+    List<String> options =
+        List.of(
+            "-o", "Dir::Etc::SourceList=" + sources,
+            "-o", "Dir::Etc::SourceParts=/dev/null",
+            "-o", "Dir::Etc::TrustedParts=" + apt.resolve("trusted.gpg.d"),
+            "-o", "Dir::Etc::Trusted=/dev/null",
+            "-o", "Dir::Etc::PreferencesParts=" + apt.resolve("preferences.d"),
+            "-o", "Dir::State=" + apt.resolve("state"),
+            "-o", "Dir::Cache=" + apt.resolve("cache"),
+            "-o", "Debug::NoLocking=1",
+            "-o", "APT::Sandbox::User=root");
+    CommandResult update = runner.check(Command.of(concat("apt-get", options, "update")));
+    String output = update.stdout() + update.stderr();
+    assertFalse(output.contains("W:") || output.contains("E:"), output);
+    String policy =
+        runner
+            .check(Command.of(concat("apt-cache", options, "policy", "perestroika-hello")))
+            .stdout();
+    return policy
+        .lines()
+        .map(String::strip)
+        .filter(l -> l.startsWith("Candidate:"))
+        .map(l -> l.substring("Candidate:".length()).strip())
+        .filter(v -> !v.equals("(none)"))
+        .findFirst();
+  }
+
+  private static List<String> concat(String program, List<String> options, String... args) {
+    return Stream.of(Stream.of(program), options.stream(), Stream.of(args))
+        .flatMap(s -> s)
+        .toList();
+  }
+
+  /** Every path under the served tree with the content of each file, and where root points. */
+  private String fingerprint() throws IOException {
+    Path served = root.toRealPath();
+    StringBuilder text = new StringBuilder("root -> " + Files.readSymbolicLink(root) + "\n");
+    try (Stream<Path> paths = Files.walk(served)) {
+      for (Path path : paths.sorted().toList()) {
+        text.append(served.relativize(path));
+        if (Files.isRegularFile(path)) {
+          text.append(' ').append(DebUpload.sha256(path));
+        }
+        text.append('\n');
+      }
+    }
+    text.append("snapshots ").append(snapshots()).append('\n');
+    return text.toString();
+  }
+
+  private List<String> snapshots() throws IOException {
+    try (Stream<Path> entries = Files.list(dir.resolve("repos/.debian.snapshots"))) {
+      return entries
+          .map(path -> path.getFileName().toString())
+          .filter(name -> !name.equals("lock"))
+          .sorted()
+          .toList();
+    }
+  }
+}

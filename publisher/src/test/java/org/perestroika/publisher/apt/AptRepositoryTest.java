@@ -1,0 +1,272 @@
+package org.perestroika.publisher.apt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.process.Command;
+import org.perestroika.core.process.CommandResult;
+import org.perestroika.publisher.PublishException;
+import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.policy.PolicyViolation;
+import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.testing.RecordingCommandRunner;
+
+/**
+ * Drives AptRepository against fakes of reprepro, gpg and gpgv that write the files the real tools
+ * would, and checks the exact command lines.
+ */
+class AptRepositoryTest {
+  private static final String FPR = "4963DC23EEB04004671622C697DAFC274E6330D8";
+  private static final String LIST_FORMAT =
+      "${$source} ${$sourceversion} ${$type} ${package} ${version} ${$architecture}"
+          + " ${$component} ${$filekey}\\n";
+  private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
+
+  @TempDir Path dir;
+  private Path root;
+  private final List<String> listings = new ArrayList<>();
+  private RecordingCommandRunner tools;
+  private RecordingCommandRunner gpg;
+  private AptRepository repository;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    root = dir.resolve("repos/debian");
+    Path home = Files.createDirectory(dir.resolve("gnupg"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+    gpg = new RecordingCommandRunner(AptRepositoryTest::fakeGpg);
+    tools = new RecordingCommandRunner(this::fakeTools);
+    GpgKeyring keyring = GpgKeyring.open(gpg, home, Optional.empty());
+    repository = new AptRepository(AptRepositoryConfig.defaults(root), tools, keyring);
+  }
+
+  private static CommandResult fakeGpg(Command command) {
+    List<String> argv = command.argv();
+    if (argv.contains("--list-secret-keys")) {
+      return new CommandResult(0, "sec:u:4096:1:X:1::::::scSC:\nfpr:::::::::" + FPR + ":\n", "");
+    }
+    int output = argv.indexOf("--output");
+    if (output >= 0) {
+      write(Path.of(argv.get(output + 1)), "gpg output for " + argv.get(argv.size() - 1));
+    }
+    return new CommandResult(0, "", "");
+  }
+
+  private CommandResult fakeTools(Command command) {
+    List<String> argv = command.argv();
+    if (argv.get(0).equals("reprepro")) {
+      Path outdir = Path.of(argv.get(argv.indexOf("--outdir") + 1));
+      if (argv.contains("listfilter")) {
+        return new CommandResult(0, listings.isEmpty() ? "" : listings.remove(0), "");
+      }
+      if (argv.contains("export")) {
+        for (String codename : argv.subList(argv.indexOf("export") + 1, argv.size())) {
+          write(outdir.resolve("dists").resolve(codename).resolve("Release"), codename);
+        }
+      }
+    }
+    return new CommandResult(0, "", "");
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String held(String version) {
+    return "perestroika-hello "
+        + version
+        + " deb perestroika-hello "
+        + version
+        + " amd64 main pool/main/p/perestroika-hello/perestroika-hello_"
+        + version
+        + "_amd64.deb\n";
+  }
+
+  @Test
+  void firstPublishRunsRepreproThenSignsAndVerifiesEverySuite() throws IOException {
+    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
+    listings.add("");
+    listings.add(held("1.0-1"));
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    assertEquals(
+        new PublishResult.Published(PROPOSED, List.of("perestroika-hello 1.0-1 amd64")), result);
+    Path snapshot = dir.resolve("repos/.debian.snapshots/.partial-000001");
+    String reprepro =
+        "reprepro --basedir "
+            + snapshot
+            + " --confdir "
+            + snapshot.resolve("conf")
+            + " --dbdir "
+            + snapshot.resolve("db")
+            + " --outdir "
+            + snapshot.resolve("public");
+    String list = reprepro + " --list-format " + LIST_FORMAT + " listfilter mos10.0-proposed";
+    Path key = snapshot.resolve("public/project/mos-archive-keyring.gpg");
+    List<String> expected = new ArrayList<>();
+    expected.add(list + " $Source (== perestroika-hello)");
+    expected.add(
+        reprepro
+            + " --ignore=wrongdistribution include mos10.0-proposed "
+            + changes.toAbsolutePath());
+    expected.add(list + " $Source (== perestroika-hello)");
+    expected.add(
+        reprepro
+            + " export mos10.0 mos10.0-proposed mos10.0-updates mos10.0-security"
+            + " mos10.0-holdback");
+    for (String codename : DistributionsFile.codenames(List.of(PROPOSED.release()))) {
+      Path suite = snapshot.resolve("public/dists").resolve(codename);
+      expected.add("gpgv --keyring " + key + " " + suite.resolve("InRelease"));
+      expected.add(
+          "gpgv --keyring "
+              + key
+              + " "
+              + suite.resolve("Release.gpg")
+              + " "
+              + suite.resolve("Release"));
+    }
+    expected.add("gpgv --keyring " + key + " " + key + ".sig " + key);
+    assertEquals(expected, tools.commandLines());
+
+    String sign = "gpg --batch --homedir " + dir.resolve("gnupg") + " --yes --digest-algo SHA512";
+    List<String> signing = gpg.commandLines().subList(1, gpg.commandLines().size());
+    assertEquals(2 + 2 * 5, signing.size());
+    assertTrue(signing.get(0).endsWith("--output " + key + ".new --export " + FPR));
+    assertEquals(
+        sign
+            + " --local-user "
+            + FPR
+            + " --output "
+            + snapshot.resolve("public/dists/mos10.0/InRelease")
+            + " --clearsign "
+            + snapshot.resolve("public/dists/mos10.0/Release"),
+        signing.get(2));
+
+    assertTrue(Files.isSymbolicLink(root));
+    assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
+    assertEquals(
+        Golden.read("golden/apt/conf-distributions-mos10.0"),
+        Files.readString(dir.resolve("repos/.debian.snapshots/000001/conf/distributions")));
+    for (String codename : DistributionsFile.codenames(List.of(PROPOSED.release()))) {
+      for (String name : List.of("Release", "InRelease", "Release.gpg")) {
+        assertTrue(Files.isRegularFile(root.resolve("dists").resolve(codename).resolve(name)));
+      }
+    }
+    assertTrue(Files.isRegularFile(repository.publicKey()));
+    assertTrue(Files.isRegularFile(root.resolve("project/mos-archive-keyring.gpg.sig")));
+  }
+
+  @Test
+  void aDowngradeIsRejectedBeforeRepreproChangesAnything() throws IOException {
+    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
+    listings.add(held("1.0-2"));
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    assertEquals(
+        new PublishResult.Rejected(
+            List.of(
+                new PolicyViolation(
+                    "perestroika-hello 1.0-1 is lower than 1.0-2 already in mos10.0-proposed:"
+                        + " a new upload must carry a higher version"))),
+        result);
+    assertEquals(1, tools.commandLines().size());
+    assertTrue(tools.commandLines().get(0).contains(" listfilter "));
+    assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertEquals(List.of("lock"), snapshotEntries());
+  }
+
+  @Test
+  void aPublishThatRepreproDidNotCarryOutFailsAndChangesNothing() throws IOException {
+    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
+    listings.add("");
+    listings.add("");
+
+    PublishException e =
+        assertThrows(PublishException.class, () -> repository.publish(changes, PROPOSED));
+
+    assertTrue(e.getMessage().contains("does not hold [perestroika-hello_1.0-1_amd64.deb]"));
+    assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertEquals(List.of("lock"), snapshotEntries());
+  }
+
+  @Test
+  void publishingWhatTheSuiteHoldsIsANoOp() throws IOException {
+    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
+    listings.add("");
+    listings.add(held("1.0-1"));
+    repository.publish(changes, PROPOSED);
+    int before = tools.commandLines().size();
+    listings.add(held("1.0-1"));
+
+    PublishResult again = repository.publish(changes, PROPOSED);
+
+    assertInstanceOf(PublishResult.Published.class, again);
+    assertEquals(before + 1, tools.commandLines().size());
+    assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
+    assertEquals(List.of("000001", "lock"), snapshotEntries());
+  }
+
+  @Test
+  void createReleaseMakesEmptySignedSuitesOnce() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    assertTrue(Files.isRegularFile(root.resolve("dists/mos10.0-holdback/InRelease")));
+    int commands = tools.commandLines().size();
+    repository.createRelease(PROPOSED.release());
+    assertEquals(commands, tools.commandLines().size());
+    assertEquals(List.of("000001", "lock"), snapshotEntries());
+  }
+
+  @Test
+  void sourcesListLinesMatchTheGoldenFile() throws IOException {
+    String lines =
+        DistributionsFile.codenames(List.of(PROPOSED.release())).stream()
+                .map(
+                    codename ->
+                        repository.sourcesListLine(
+                            PublishTarget.parse(codename),
+                            "file:/var/lib/perestroika/repos/debian"))
+                .collect(Collectors.joining("\n"))
+            + "\n"
+            + repository.sourcesListLine(PROPOSED, "https://mirror.example.org/mos/debian/")
+            + "\n";
+    assertEquals(Golden.read("golden/apt/sources.list"), lines);
+    assertThrows(IllegalArgumentException.class, () -> repository.sourcesListLine(PROPOSED, "a b"));
+  }
+
+  private List<String> snapshotEntries() throws IOException {
+    try (var entries = Files.list(dir.resolve("repos/.debian.snapshots"))) {
+      return entries.map(path -> path.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static final class Golden {
+    private Golden() {}
+
+    static String read(String resource) throws IOException {
+      return DistributionsFileTest.Golden.read(resource);
+    }
+  }
+}

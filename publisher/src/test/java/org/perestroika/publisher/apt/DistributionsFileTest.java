@@ -1,0 +1,65 @@
+package org.perestroika.publisher.apt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.perestroika.core.debian.MalformedControlFileException;
+import org.perestroika.core.model.Release;
+
+class DistributionsFileTest {
+  private final AptRepositoryConfig config =
+      AptRepositoryConfig.defaults(Path.of("/var/lib/perestroika/repos/debian"));
+
+  @Test
+  void matchesTheGoldenFile() throws IOException {
+    assertEquals(
+        Golden.read("golden/apt/conf-distributions"),
+        DistributionsFile.render(config, List.of(new Release("mos10.0"), new Release("mos10.1"))));
+  }
+
+  @Test
+  void readsBackTheReleasesItWrote() {
+    List<Release> releases = List.of(new Release("mos10.0"), new Release("mos9.2"));
+    assertEquals(
+        releases,
+        DistributionsFile.releases(DistributionsFile.render(config, releases), "distributions"));
+    assertEquals(List.of(), DistributionsFile.releases("", "distributions"));
+  }
+
+  @Test
+  void aForeignCodenameIsAnError() {
+    assertThrows(
+        MalformedControlFileException.class,
+        () -> DistributionsFile.releases("Codename: bookworm-weird\n", "distributions"));
+  }
+
+  @Test
+  void codenamesAreEverySuiteOfEveryRelease() {
+    assertEquals(
+        List.of(
+            "mos10.0",
+            "mos10.0-proposed",
+            "mos10.0-updates",
+            "mos10.0-security",
+            "mos10.0-holdback"),
+        DistributionsFile.codenames(List.of(new Release("mos10.0"))));
+  }
+
+  static final class Golden {
+    private Golden() {}
+
+    static String read(String resource) throws IOException {
+      try (var in = DistributionsFileTest.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IOException("no golden file " + resource + " on the test class path");
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

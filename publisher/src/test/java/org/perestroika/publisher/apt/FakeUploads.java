@@ -1,0 +1,77 @@
+package org.perestroika.publisher.apt;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Hand-written uploads for tests that never run reprepro: files with arbitrary bytes and a .changes
+ * that lists them with their real sizes and checksums.
+ */
+final class FakeUploads {
+  static final String SOURCE = "perestroika-hello";
+
+  private FakeUploads() {}
+
+  /** Writes {@code perestroika-hello_<version>_amd64.deb} and its .changes into {@code dir}. */
+  static Path deb(Path dir, String version, String content) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(SOURCE + "_" + version + "_amd64.deb", content.getBytes(StandardCharsets.UTF_8));
+    return write(dir, version, files);
+  }
+
+  static Path write(Path dir, String version, Map<String, byte[]> files) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder sums = new StringBuilder();
+    StringBuilder listed = new StringBuilder();
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path path = dir.resolve(file.getKey());
+      if (!file.getKey().contains("/")) {
+        Files.write(path, file.getValue());
+      }
+      String sha256 = sha256(file.getValue());
+      sums.append(' ')
+          .append(sha256)
+          .append(' ')
+          .append(file.getValue().length)
+          .append(' ')
+          .append(file.getKey())
+          .append('\n');
+      listed
+          .append(" 00000000000000000000000000000000 ")
+          .append(file.getValue().length)
+          .append(" misc optional ")
+          .append(file.getKey())
+          .append('\n');
+    }
+    Path changes = dir.resolve(SOURCE + "_" + version + "_amd64.changes");
+    Files.writeString(
+        changes,
+        "Format: 1.8\n"
+            + "Date: Sat, 21 Nov 2026 12:00:00 +0000\n"
+            + "Maintainer: Perestroika Build Farm <builds@perestroika.invalid>\n"
+            + "Source: "
+            + SOURCE
+            + "\nBinary: "
+            + SOURCE
+            + "\nArchitecture: amd64\nVersion: "
+            + version
+            + "\nDistribution: bookworm\nChecksums-Sha256:\n"
+            + sums
+            + "Files:\n"
+            + listed);
+    return changes;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package org.perestroika.publisher.mirror;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotStoreTest {
+  @TempDir Path dir;
+
+  private SnapshotStore store(int keep) {
+    return new SnapshotStore(
+        dir.resolve("debian"), Set.of(Path.of("public/pool")), keep, Duration.ofSeconds(5));
+  }
+
+  private static SnapshotStore.Outcome<String> write(
+      SnapshotStore.Snapshot snapshot, String name, String text) throws IOException {
+    Path file = snapshot.dir().resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+    return SnapshotStore.Outcome.commit(name);
+  }
+
+  private static void awaitOrFail(CountDownLatch latch) throws IOException {
+    try {
+      assertTrue(latch.await(5, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private List<String> snapshotNames() throws IOException {
+    try (Stream<Path> entries = Files.list(dir.resolve(".debian.snapshots"))) {
+      return entries.map(path -> path.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void firstCommitCreatesTheLinkToTheSnapshotsPublicTree() throws IOException {
+    SnapshotStore store = store(3);
+    assertEquals(Optional.empty(), store.current());
+    String value = store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
+    assertEquals("public/dists/a/Release", value);
+    Path root = dir.resolve("debian");
+    assertTrue(Files.isSymbolicLink(root));
+    assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
+    assertEquals("one", Files.readString(root.resolve("dists/a/Release")));
+    assertEquals(Optional.of(dir.resolve(".debian.snapshots/000001")), store.current());
+    assertEquals(List.of("000001", "lock"), snapshotNames());
+  }
+
+  @Test
+  void poolFilesAreSharedAndEverythingElseIsCopied() throws IOException {
+    SnapshotStore store = store(3);
+    store.update(
+        snapshot -> {
+          write(snapshot, "public/pool/main/h/hello/hello.deb", "deb");
+          write(snapshot, "db/packages.db", "db1");
+          return write(snapshot, "public/dists/a/Release", "one");
+        });
+    store.update(
+        snapshot -> {
+          assertEquals(Optional.of(dir.resolve(".debian.snapshots/000001")), snapshot.previous());
+          Path deb = snapshot.dir().resolve("public/pool/main/h/hello/hello.deb");
+          Path old = dir.resolve(".debian.snapshots/000001/public/pool/main/h/hello/hello.deb");
+          assertEquals(Files.getAttribute(old, "unix:ino"), Files.getAttribute(deb, "unix:ino"));
+          Path release = snapshot.dir().resolve("public/dists/a/Release");
+          assertFalse(
+              Files.getAttribute(release, "unix:ino")
+                  .equals(
+                      Files.getAttribute(
+                          dir.resolve(".debian.snapshots/000001/public/dists/a/Release"),
+                          "unix:ino")));
+          // What a repository tool does: unlink pool files, rewrite everything else in place.
+          Files.delete(deb);
+          Files.writeString(snapshot.dir().resolve("db/packages.db"), "db2");
+          return write(snapshot, "public/dists/a/Release", "two");
+        });
+    Path first = dir.resolve(".debian.snapshots/000001");
+    assertEquals("deb", Files.readString(first.resolve("public/pool/main/h/hello/hello.deb")));
+    assertEquals("db1", Files.readString(first.resolve("db/packages.db")));
+    assertEquals("one", Files.readString(first.resolve("public/dists/a/Release")));
+    assertEquals("two", Files.readString(dir.resolve("debian/dists/a/Release")));
+    assertFalse(Files.exists(dir.resolve("debian/pool/main/h/hello/hello.deb")));
+  }
+
+  @Test
+  void abandonedAndFailedChangesLeaveNothingBehind() throws IOException {
+    SnapshotStore store = store(3);
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
+    String value =
+        store.update(
+            snapshot -> {
+              write(snapshot, "public/dists/a/Release", "changed");
+              return SnapshotStore.Outcome.abandon("rejected");
+            });
+    assertEquals("rejected", value);
+    IllegalStateException failure =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                store.update(
+                    snapshot -> {
+                      write(snapshot, "public/dists/a/Release", "half");
+                      throw new IllegalStateException("tool failed");
+                    }));
+    assertEquals("tool failed", failure.getMessage());
+    assertEquals("one", Files.readString(dir.resolve("debian/dists/a/Release")));
+    assertEquals(List.of("000001", "lock"), snapshotNames());
+  }
+
+  @Test
+  void keepsTheNewestSnapshots() throws IOException {
+    SnapshotStore store = store(2);
+    for (int i = 1; i <= 4; i++) {
+      String text = "v" + i;
+      store.update(snapshot -> write(snapshot, "public/dists/a/Release", text));
+    }
+    assertEquals(List.of("000003", "000004", "lock"), snapshotNames());
+    assertEquals("v4", Files.readString(dir.resolve("debian/dists/a/Release")));
+  }
+
+  @Test
+  void removesWhatACrashedChangeLeft() throws IOException {
+    SnapshotStore store = store(3);
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
+    Files.createDirectories(dir.resolve(".debian.snapshots/.partial-000002/public"));
+    Files.createDirectories(dir.resolve(".debian.snapshots/000007/public"));
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "two"));
+    assertEquals(List.of("000001", "000002", "lock"), snapshotNames());
+    assertEquals(
+        Path.of(".debian.snapshots/000002/public"), Files.readSymbolicLink(dir.resolve("debian")));
+  }
+
+  @Test
+  void refusesARootItDidNotMake() throws IOException {
+    Files.createDirectories(dir.resolve("debian/dists"));
+    SnapshotException plain =
+        assertThrows(
+            SnapshotException.class,
+            () -> store(3).update(snapshot -> SnapshotStore.Outcome.commit("x")));
+    assertTrue(plain.getMessage().contains("is not a link to a snapshot made by perestroika"));
+    assertTrue(Files.isDirectory(dir.resolve("debian/dists"), LinkOption.NOFOLLOW_LINKS));
+
+    Path other = dir.resolve("other");
+    Files.createDirectories(other.resolve("public"));
+    Files.delete(dir.resolve("debian/dists"));
+    Files.delete(dir.resolve("debian"));
+    Files.createSymbolicLink(dir.resolve("debian"), Path.of("other/public"));
+    SnapshotException foreign =
+        assertThrows(
+            SnapshotException.class,
+            () -> store(3).update(snapshot -> SnapshotStore.Outcome.commit("x")));
+    assertTrue(foreign.getMessage().contains("links to other/public, not to a snapshot under"));
+  }
+
+  @Test
+  void refusesToStartAfreshWhenTheLinkWasRemoved() throws IOException {
+    SnapshotStore store = store(3);
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
+    Files.delete(dir.resolve("debian"));
+    SnapshotException e = assertThrows(SnapshotException.class, store::current);
+    assertTrue(
+        e.getMessage().contains("ln -s .debian.snapshots/000001/public " + dir.resolve("debian")),
+        e.getMessage());
+  }
+
+  @Test
+  void changesToOneRootRunOneAtATime() throws Exception {
+    SnapshotStore store = store(5);
+    store.update(snapshot -> write(snapshot, "public/n", "0"));
+    CountDownLatch firstInside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> first =
+          pool.submit(
+              () ->
+                  store.update(
+                      snapshot -> {
+                        firstInside.countDown();
+                        awaitOrFail(release);
+                        return write(snapshot, "public/n", "1");
+                      }));
+      assertTrue(firstInside.await(5, TimeUnit.SECONDS));
+      Future<String> second =
+          pool.submit(
+              () ->
+                  store.update(
+                      snapshot -> {
+                        // Sees the first change's result: the lock serialised them.
+                        assertEquals("1", Files.readString(snapshot.dir().resolve("public/n")));
+                        return write(snapshot, "public/n", "2");
+                      }));
+      Thread.sleep(300);
+      assertFalse(second.isDone());
+      release.countDown();
+      first.get(5, TimeUnit.SECONDS);
+      second.get(5, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals("2", Files.readString(dir.resolve("debian/n")));
+  }
+
+  @Test
+  void givesUpWaitingForTheLockAfterTheTimeout() throws Exception {
+    SnapshotStore patient = store(3);
+    SnapshotStore hasty =
+        new SnapshotStore(dir.resolve("debian"), Set.of(), 3, Duration.ofMillis(300));
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<String> holder =
+          pool.submit(
+              () ->
+                  patient.update(
+                      snapshot -> {
+                        inside.countDown();
+                        awaitOrFail(release);
+                        return SnapshotStore.Outcome.abandon("held");
+                      }));
+      assertTrue(inside.await(5, TimeUnit.SECONDS));
+      SnapshotException e =
+          assertThrows(
+              SnapshotException.class,
+              () -> hasty.update(snapshot -> SnapshotStore.Outcome.commit("x")));
+      assertTrue(e.getMessage().contains("waiting for another change"), e.getMessage());
+      release.countDown();
+      assertEquals("held", holder.get(5, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertNull(hasty.current().orElse(null));
+  }
+}

@@ -1,0 +1,132 @@
+package org.perestroika.testing.gpg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.perestroika.core.process.Command;
+import org.perestroika.core.process.CommandRunner;
+import org.perestroika.core.process.ProcessCommandRunner;
+
+/**
+ * A GnuPG home in a temporary directory holding one fresh, unprotected ed25519 signing key, for
+ * tests that sign with the real gpg. Create one per test class (ed25519 takes milliseconds) and
+ * close it to stop its gpg-agent and delete it.
+ */
+public final class ThrowawayGpgHome implements AutoCloseable {
+  public static final String USER_ID = "Perestroika Test Signing Key <test@perestroika.invalid>";
+
+  private final CommandRunner runner;
+  private final Path home;
+  private final String fingerprint;
+
+  private ThrowawayGpgHome(CommandRunner runner, Path home, String fingerprint) {
+    this.runner = runner;
+    this.home = home;
+    this.fingerprint = fingerprint;
+  }
+
+  /**
+   * Generates the key. Without gpg the calling test fails when the environment variable CI is true,
+   * and is skipped otherwise.
+   */
+  public static ThrowawayGpgHome create() {
+    requireGpg();
+    CommandRunner runner = new ProcessCommandRunner();
+    Path home;
+    try {
+      // Short path: gpg-agent's socket path must fit in 108 bytes.
+      home =
+          Files.createTempDirectory(
+              "gpg-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    runner.check(
+        Command.of(
+            "gpg",
+            "--batch",
+            "--homedir",
+            home.toString(),
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            USER_ID,
+            "ed25519",
+            "sign",
+            "never"));
+    String colons =
+        runner
+            .check(
+                Command.of(
+                    "gpg",
+                    "--batch",
+                    "--homedir",
+                    home.toString(),
+                    "--with-colons",
+                    "--list-secret-keys"))
+            .stdout();
+    String fingerprint =
+        colons
+            .lines()
+            .filter(line -> line.startsWith("fpr:"))
+            .map(line -> line.split(":")[9])
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("gpg generated no key in " + home));
+    return new ThrowawayGpgHome(runner, home, fingerprint);
+  }
+
+  /** The GNUPGHOME holding the secret key. */
+  public Path home() {
+    return home;
+  }
+
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Stops the home's gpg-agent (one per home) and deletes the home. */
+  @Override
+  public void close() {
+    runner.run(Command.of("gpgconf", "--homedir", home.toString(), "--kill", "all"));
+    try {
+      Files.walkFileTree(
+          home,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void requireGpg() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "gpg"))) {
+        return;
+      }
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      Assertions.fail("gpg is required on CI: apt-get install gnupg");
+    }
+    Assumptions.abort("gpg is not installed");
+  }
+}
