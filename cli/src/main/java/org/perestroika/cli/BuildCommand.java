@@ -82,7 +82,7 @@ final class BuildCommand implements Callable<Integer> {
       farm.containers().ping();
       Ownership.reapOrphans(farm.containers(), line -> System.out.println("[build] " + line));
       // Ctrl-C or a kill ends the JVM through its hooks: take the build container with it.
-      Thread cleanup = new Thread(() -> farm.containers().removeAllStarted(), "remove-containers");
+      Thread cleanup = new Thread(() -> farm.containers().shutdown(), "remove-containers");
       Runtime.getRuntime().addShutdownHook(cleanup);
       BuildResult result;
       try {

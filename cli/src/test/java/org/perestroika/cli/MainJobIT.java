@@ -15,7 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.ProcessCommandRunner;
@@ -30,18 +29,17 @@ import org.perestroika.worker.container.docker.DockerContainerRuntime;
  * stock apt in a fresh container that trusts only the exported key that the repository installs,
  * and that apt refuses it once one byte of its package index changes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MainJobIT {
   static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
   static final String KEYRING_IN_CONTAINER = "/etc/apt/keyrings/mos-archive-keyring.gpg";
 
-  @TempDir Path work;
-  Path mirror;
-  String sourcesLine;
-  DockerContainerRuntime docker;
+  @TempDir static Path work;
+  static Path mirror;
+  static String sourcesLine;
+  static DockerContainerRuntime docker;
 
   @BeforeAll
-  void buildAndPublish() throws Exception {
+  static void buildAndPublish() throws Exception {
     Requirements.bookwormChroot();
     Requirements.requireProgram("reprepro");
     docker = new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"));
@@ -72,7 +70,7 @@ class MainJobIT {
   }
 
   @AfterAll
-  void close() {
+  static void close() {
     if (docker != null) {
       docker.close();
     }

@@ -253,7 +253,7 @@ public final class AptRepository {
       }
     }
     Path key = snapshot.publicDir().resolve("project").resolve(KEYRING_NAME);
-    return Files.isRegularFile(key) && Files.isRegularFile(signatureOf(key));
+    return Files.isRegularFile(key) && Files.isRegularFile(GpgKeyring.signatureOf(key));
   }
 
   /**
@@ -291,7 +291,7 @@ public final class AptRepository {
       gpgv.verifyClearsigned(key, suite.resolve("InRelease"));
       gpgv.verifyDetached(key, suite.resolve("Release.gpg"), suite.resolve("Release"));
     }
-    gpgv.verifyDetached(key, signatureOf(key), key);
+    gpgv.verifyDetached(key, GpgKeyring.signatureOf(key), key);
   }
 
   /** Writes project/mos-archive-keyring.gpg and its .sig, unless the key is unchanged. */
@@ -301,9 +301,9 @@ public final class AptRepository {
     Path key = project.resolve(KEYRING_NAME);
     Path fresh = project.resolve(KEYRING_NAME + ".new");
     keyring.exportPublicKey(fresh);
-    Path freshSignature = signatureOf(fresh);
+    Path freshSignature = GpgKeyring.signatureOf(fresh);
     if (Files.isRegularFile(key)
-        && Files.isRegularFile(signatureOf(key))
+        && Files.isRegularFile(GpgKeyring.signatureOf(key))
         && Arrays.equals(Files.readAllBytes(key), Files.readAllBytes(fresh))) {
       // Keeping the old signature keeps the file byte-identical for mirrors.
       Files.delete(fresh);
@@ -312,12 +312,11 @@ public final class AptRepository {
     }
     // The signature covers the key's bytes, not its name, so both move over unchanged.
     Files.move(fresh, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.move(freshSignature, signatureOf(key), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        freshSignature,
+        GpgKeyring.signatureOf(key),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return key;
-  }
-
-  private static Path signatureOf(Path file) {
-    return file.resolveSibling(file.getFileName() + ".sig");
   }
 
   private static List<String> codenames(SnapshotStore.Snapshot snapshot) throws IOException {

@@ -140,7 +140,7 @@ public final class GpgKeyring {
 
   /**
    * Writes the public key as a binary keyring (what apt's {@code signed-by} expects) to {@code
-   * keyringFile}, and a detached signature of it to {@code keyringFile + ".sig"}.
+   * keyringFile}, and a detached signature of it beside it (see {@link #signatureOf}).
    */
   public void exportPublicKey(Path keyringFile) {
     runner.check(
@@ -161,8 +161,18 @@ public final class GpgKeyring {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Path signature = keyringFile.resolveSibling(keyringFile.getFileName() + ".sig");
+    Path signature = signatureOf(keyringFile);
     runner.check(sign("--output", signature.toString(), "--detach-sign", keyringFile.toString()));
+  }
+
+  /**
+   * Where a keyring's detached signature lives: the mirror layout pairs {@code
+   * mos-archive-keyring.gpg} with {@code mos-archive-keyring.sig}.
+   */
+  public static Path signatureOf(Path keyringFile) {
+    String name = keyringFile.getFileName().toString();
+    String stem = name.endsWith(".gpg") ? name.substring(0, name.length() - 4) : name;
+    return keyringFile.resolveSibling(stem + ".sig");
   }
 
   @Override

@@ -107,7 +107,12 @@ class AptRepositoryIT {
       assertTrue(release.contains("Codename: " + suite + "\n"), release);
     }
     runner.check(
-        Command.of("gpgv", "--keyring", keyring.toString(), keyring + ".sig", keyring.toString()));
+        Command.of(
+            "gpgv",
+            "--keyring",
+            keyring.toString(),
+            GpgKeyring.signatureOf(keyring).toString(),
+            keyring.toString()));
     assertEquals(10, digestAlgorithm(root.resolve("dists/mos10.0-proposed/InRelease")));
 
     Path pool = root.resolve("pool/main/p/perestroika-hello");

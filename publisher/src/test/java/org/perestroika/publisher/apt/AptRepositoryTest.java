@@ -147,7 +147,8 @@ class AptRepositoryTest {
               + " "
               + suite.resolve("Release"));
     }
-    expected.add("gpgv --keyring " + key + " " + key + ".sig " + key);
+    expected.add(
+        "gpgv --keyring " + key + " " + key.resolveSibling("mos-archive-keyring.sig") + " " + key);
     assertEquals(expected, tools.commandLines());
 
     String sign = "gpg --batch --homedir " + dir.resolve("gnupg") + " --yes --digest-algo SHA512";
@@ -175,7 +176,7 @@ class AptRepositoryTest {
       }
     }
     assertTrue(Files.isRegularFile(repository.publicKey()));
-    assertTrue(Files.isRegularFile(root.resolve("project/mos-archive-keyring.gpg.sig")));
+    assertTrue(Files.isRegularFile(root.resolve("project/mos-archive-keyring.sig")));
   }
 
   @Test

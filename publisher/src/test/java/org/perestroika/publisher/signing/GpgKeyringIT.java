@@ -84,7 +84,7 @@ class GpgKeyringIT {
     Gpgv gpgv = new Gpgv(runner);
     gpgv.verifyClearsigned(exported, inRelease);
     gpgv.verifyDetached(exported, releaseGpg, release);
-    gpgv.verifyDetached(exported, dir.resolve("mos-archive-keyring.gpg.sig"), exported);
+    gpgv.verifyDetached(exported, dir.resolve("mos-archive-keyring.sig"), exported);
     String packets =
         runner
             .check(

@@ -87,7 +87,11 @@ class GpgKeyringTest {
                 + keyFile
                 + " --export "
                 + FPR_A,
-            sign + " --output " + keyFile + ".sig --detach-sign " + keyFile),
+            sign
+                + " --output "
+                + dir.resolve("project/mos-archive-keyring.sig")
+                + " --detach-sign "
+                + keyFile),
         runner.commandLines());
   }
 

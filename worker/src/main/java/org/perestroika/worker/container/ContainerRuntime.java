@@ -43,8 +43,11 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Removes a container whether or not it runs; a container already gone is not an error. */
   void remove(String containerId);
 
-  /** Removes every container this runtime started and has not yet removed (for shutdown). */
-  void removeAllStarted();
+  /**
+   * For JVM shutdown: refuses to create any more containers, waits for a creation under way to
+   * finish, and removes every container this runtime created and has not yet removed.
+   */
+  void shutdown();
 
   @Override
   void close();

@@ -183,7 +183,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public synchronized void removeAllStarted() {
+  public synchronized void shutdown() {
     for (String id : List.copyOf(started)) {
       remove(id);
     }

@@ -90,6 +90,23 @@ class SbuildBuilderIT {
   }
 
   @Test
+  void aDscBuildsLikeTheTreeItCameFrom() throws Exception {
+    BuildResult fromTree = builder.build(request("tree", EXAMPLE, BuildLimits.DEFAULTS), l -> {});
+    assertEquals(BuildStatus.SUCCEEDED, fromTree.status(), "see " + fromTree.log());
+    Path dsc =
+        fromTree.artifacts().stream()
+            .map(a -> a.path())
+            .filter(p -> p.getFileName().toString().endsWith(".dsc"))
+            .findFirst()
+            .orElseThrow();
+    BuildResult fromDsc = builder.build(request("dsc", dsc, BuildLimits.DEFAULTS), l -> {});
+    assertEquals(BuildStatus.SUCCEEDED, fromDsc.status(), "see " + fromDsc.log());
+    assertTrue(
+        fromDsc.artifacts().stream()
+            .anyMatch(a -> a.fileName().equals("perestroika-hello_1.0-1~deb12+mos1_amd64.deb")));
+  }
+
+  @Test
   void aPackageThatFailsIsAFailedResultWithTheReason() throws Exception {
     Path source = TestPackages.failing(work.resolve("src"));
     BuildResult result = builder.build(request("broken", source, BuildLimits.DEFAULTS), line -> {});

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
@@ -42,10 +43,17 @@ import org.perestroika.worker.container.ContainerSpec;
 /** {@link ContainerRuntime} on a Docker engine, through docker-java's httpclient5 transport. */
 public final class DockerContainerRuntime implements ContainerRuntime {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  private static final int REMOVE_ATTEMPTS = 25;
+  private static final Duration REMOVE_RETRY_PAUSE = Duration.ofMillis(200);
 
   private final URI dockerHost;
   private final DockerClient client;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+
+  /** Guards creating a container and recording it, so shutdown never misses one in flight. */
+  private final Object creation = new Object();
+
+  private boolean shuttingDown;
 
   public DockerContainerRuntime(URI dockerHost) {
     this.dockerHost = dockerHost;
@@ -122,18 +130,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   @Override
   public ContainerExit run(ContainerSpec spec, Duration timeout, Consumer<String> output)
       throws InterruptedException {
-    String id =
-        call(
-            () ->
-                client
-                    .createContainerCmd(spec.image())
-                    .withCmd(spec.command())
-                    .withWorkingDir(spec.workingDir())
-                    .withLabels(spec.labels())
-                    .withHostConfig(hostConfig(spec))
-                    .exec()
-                    .getId());
-    started.add(id);
+    String id;
+    synchronized (creation) {
+      if (shuttingDown) {
+        throw new InterruptedException("shutting down: no new build containers");
+      }
+      id =
+          call(
+              () ->
+                  client
+                      .createContainerCmd(spec.image())
+                      .withCmd(spec.command())
+                      .withWorkingDir(spec.workingDir())
+                      .withLabels(spec.labels())
+                      .withHostConfig(hostConfig(spec))
+                      .exec()
+                      .getId());
+      started.add(id);
+    }
     try {
       call(() -> client.startContainerCmd(id).exec());
       try (LineCallback lines = new LineCallback(output)) {
@@ -187,20 +201,39 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void remove(String containerId) {
-    try {
-      client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
-    } catch (NotFoundException e) {
-      // Already gone: removal is idempotent.
-    } catch (RuntimeException e) {
-      if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+    // The engine answers 409 while a container is still starting or another removal runs;
+    // both pass within moments, so removal waits them out instead of leaving the container.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        break;
+      } catch (NotFoundException e) {
+        break; // Already gone: removal is idempotent.
+      } catch (ConflictException e) {
+        if (attempt == REMOVE_ATTEMPTS) {
+          throw unreachableOr(e);
+        }
+        pause(REMOVE_RETRY_PAUSE);
+      } catch (RuntimeException e) {
         throw unreachableOr(e);
       }
     }
     started.remove(containerId);
   }
 
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
-  public void removeAllStarted() {
+  public void shutdown() {
+    synchronized (creation) {
+      shuttingDown = true;
+    }
     for (String id : List.copyOf(started)) {
       try {
         remove(id);
