@@ -41,7 +41,7 @@ class MainJobIT {
   @BeforeAll
   static void buildAndPublish() throws Exception {
     Requirements.bookwormChroot();
-    Requirements.requireProgram("reprepro");
+    Requirements.requirePrograms("reprepro");
     docker = new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"));
     mirror = work.resolve("mirror");
     Path config = work.resolve("perestroika.yaml");

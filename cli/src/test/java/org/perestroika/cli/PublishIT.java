@@ -19,7 +19,7 @@ class PublishIT {
   @BeforeAll
   static void machineIsReady() {
     Requirements.bookwormChroot();
-    Requirements.requireProgram("reprepro");
+    Requirements.requirePrograms("reprepro");
   }
 
   @Test

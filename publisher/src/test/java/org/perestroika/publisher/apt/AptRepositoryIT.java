@@ -29,10 +29,10 @@ import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.publisher.InvalidUploadException;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
-import org.perestroika.publisher.RequiredTools;
 import org.perestroika.publisher.mirror.SnapshotException;
 import org.perestroika.publisher.policy.PolicyViolation;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.testing.Requirements;
 import org.perestroika.testing.gpg.ThrowawayGpgHome;
 
 /** Publishes real packages with the real reprepro, gpg and gpgv, and reads them back with apt. */
@@ -49,7 +49,7 @@ class AptRepositoryIT {
 
   @BeforeAll
   static void createKey() {
-    RequiredTools.require("reprepro", "gpg", "gpgv", "gpgconf");
+    Requirements.requirePrograms("reprepro", "gpg", "gpgv", "gpgconf");
     key = ThrowawayGpgHome.create();
   }
 
@@ -343,7 +343,7 @@ class AptRepositoryIT {
 
   /** What apt, trusting only the published keyring via signed-by, would install from target. */
   private Optional<String> aptCandidate(PublishTarget target) throws IOException {
-    RequiredTools.require("apt-get", "apt-cache");
+    Requirements.requirePrograms("apt-get", "apt-cache");
     Path apt = dir.resolve("apt");
     Files.createDirectories(apt.resolve("state/lists/partial"));
     Files.createDirectories(apt.resolve("cache/archives/partial"));

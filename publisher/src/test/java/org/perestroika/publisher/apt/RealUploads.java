@@ -8,7 +8,7 @@ import java.util.Map;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
-import org.perestroika.publisher.RequiredTools;
+import org.perestroika.testing.Requirements;
 
 /**
  * Builds real uploads of a tiny package with the Debian tools, as a build would leave them: a 3.0
@@ -27,7 +27,7 @@ final class RealUploads {
   private int builds;
 
   RealUploads(Path workDir) {
-    RequiredTools.require(
+    Requirements.requirePrograms(
         "dpkg-deb",
         "dpkg-source",
         "dpkg-genchanges",

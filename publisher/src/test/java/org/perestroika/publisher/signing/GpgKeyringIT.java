@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
-import org.perestroika.publisher.RequiredTools;
+import org.perestroika.testing.Requirements;
 import org.perestroika.testing.gpg.ThrowawayGpgHome;
 
 class GpgKeyringIT {
@@ -27,7 +27,7 @@ class GpgKeyringIT {
 
   @BeforeAll
   static void createKey() {
-    RequiredTools.require("gpg", "gpgv", "gpgconf");
+    Requirements.requirePrograms("gpg", "gpgv", "gpgconf");
     key = ThrowawayGpgHome.create();
   }
 

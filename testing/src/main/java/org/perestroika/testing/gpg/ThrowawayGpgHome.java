@@ -8,11 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.testing.Requirements;
 
 /**
  * A GnuPG home in a temporary directory holding one fresh, unprotected ed25519 signing key, for
@@ -37,7 +36,7 @@ public final class ThrowawayGpgHome implements AutoCloseable {
    * and is skipped otherwise.
    */
   public static ThrowawayGpgHome create() {
-    requireGpg();
+    Requirements.requirePrograms("gpg", "gpgconf");
     CommandRunner runner = new ProcessCommandRunner();
     Path home;
     try {
@@ -116,17 +115,5 @@ public final class ThrowawayGpgHome implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void requireGpg() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "gpg"))) {
-        return;
-      }
-    }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail("gpg is required on CI: apt-get install gnupg");
-    }
-    Assumptions.abort("gpg is not installed");
   }
 }

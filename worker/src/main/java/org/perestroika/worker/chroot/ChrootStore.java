@@ -112,7 +112,11 @@ public final class ChrootStore {
                   partial.toString(),
                   dist.mirror().toString())
               .withTimeout(DEBOOTSTRAP_TIMEOUT));
-      runner.check(Command.of("chroot", partial.toString(), "apt-get", "clean"));
+      // The package lists go into the snapshot: builds install from them without refreshing.
+      runner.check(
+          Command.of(
+                  "chroot", partial.toString(), "/bin/sh", "-c", "apt-get update && apt-get clean")
+              .withTimeout(DEBOOTSTRAP_TIMEOUT));
       return commit(dist.name(), id, partial);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -158,6 +158,10 @@ public final class SbuildBuilder {
                 "--no-run-lintian",
                 "--no-run-piuparts",
                 "--no-run-autopkgtest",
+                // The snapshot is the build's input: its package lists are not refreshed per
+                // build, so two builds on one snapshot see the same archive.
+                "--no-apt-update",
+                "--no-apt-distupgrade",
                 "--nolog"));
     String workingDir = BUILD_MOUNT;
     if (source.stagedTree() != null) {

@@ -77,7 +77,13 @@ class ChrootStoreTest {
                     partial.toString(),
                     "http://deb.debian.org/debian")
                 .withTimeout(Duration.ofMinutes(30)),
-            Command.of("chroot", partial.toString(), "apt-get", "clean")),
+            Command.of(
+                    "chroot",
+                    partial.toString(),
+                    "/bin/sh",
+                    "-c",
+                    "apt-get update && apt-get clean")
+                .withTimeout(Duration.ofMinutes(30))),
         runner.commands());
     Path done = root.resolve("bookworm/20260101T000000Z");
     assertEquals(new ChrootSnapshot("bookworm", "20260101T000000Z", done, JAN), snapshot);

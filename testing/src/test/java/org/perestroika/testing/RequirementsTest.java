@@ -1,4 +1,4 @@
-package org.perestroika.publisher;
+package org.perestroika.testing;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,25 +7,25 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
-class RequiredToolsTest {
+class RequirementsTest {
   private static final String MISSING = "perestroika-no-such-tool";
 
   @Test
   void aMissingToolFailsOnCi() {
     assertThrows(
         AssertionFailedError.class,
-        () -> RequiredTools.require(Map.of("CI", "true", "PATH", "/usr/bin"), MISSING));
+        () -> Requirements.requirePrograms(Map.of("CI", "true", "PATH", "/usr/bin"), MISSING));
   }
 
   @Test
   void aMissingToolSkipsElsewhere() {
     assertThrows(
         TestAbortedException.class,
-        () -> RequiredTools.require(Map.of("PATH", "/usr/bin"), MISSING));
+        () -> Requirements.requirePrograms(Map.of("PATH", "/usr/bin"), MISSING));
   }
 
   @Test
   void aPresentToolPasses() {
-    RequiredTools.require(Map.of("CI", "true", "PATH", "/usr/bin:/bin"), "sh");
+    Requirements.requirePrograms(Map.of("CI", "true", "PATH", "/usr/bin:/bin"), "sh");
   }
 }
