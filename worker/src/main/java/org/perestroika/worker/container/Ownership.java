@@ -1,5 +1,8 @@
 package org.perestroika.worker.container;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +18,14 @@ public final class Ownership {
   public static final String OWNER_PID = "org.perestroika.owner-pid";
   public static final String OWNER_START = "org.perestroika.owner-start";
 
+  /**
+   * The owner's PID namespace. A process can judge only owners in its own namespace: hosts that
+   * share one engine from different namespaces leave each other's containers alone.
+   */
+  public static final String OWNER_PID_NAMESPACE = "org.perestroika.owner-pid-namespace";
+
+  private static final String PID_NAMESPACE = pidNamespace();
+
   private Ownership() {}
 
   /** Labels for a container of this build, owned by the running JVM. */
@@ -24,6 +35,7 @@ public final class Ownership {
     labels.put(BUILD_ID, buildId);
     labels.put(OWNER_PID, Long.toString(self.pid()));
     labels.put(OWNER_START, startOf(self).map(i -> Long.toString(i.toEpochMilli())).orElse(""));
+    labels.put(OWNER_PID_NAMESPACE, PID_NAMESPACE);
     return labels;
   }
 
@@ -34,7 +46,8 @@ public final class Ownership {
   public static int reapOrphans(ContainerRuntime runtime, Consumer<String> progress) {
     int reaped = 0;
     for (ContainerInfo container : runtime.listByLabel(BUILD_ID)) {
-      if (!ownerAlive(container.labels())) {
+      boolean ours = PID_NAMESPACE.equals(container.labels().get(OWNER_PID_NAMESPACE));
+      if (ours && !ownerAlive(container.labels())) {
         progress.accept(
             "removing container "
                 + container.id().substring(0, Math.min(12, container.id().length()))
@@ -60,6 +73,14 @@ public final class Ownership {
         .filter(
             p -> startOf(p).map(i -> Long.toString(i.toEpochMilli()).equals(start)).orElse(false))
         .isPresent();
+  }
+
+  private static String pidNamespace() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return "unknown";
+    }
   }
 
   private static Optional<Instant> startOf(ProcessHandle process) {

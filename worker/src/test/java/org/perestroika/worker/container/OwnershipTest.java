@@ -21,7 +21,8 @@ class OwnershipTest {
         Map.of(
             Ownership.BUILD_ID, "hello-1",
             Ownership.OWNER_PID, Long.toString(SELF.pid()),
-            Ownership.OWNER_START, Long.toString(selfStart())),
+            Ownership.OWNER_START, Long.toString(selfStart()),
+            Ownership.OWNER_PID_NAMESPACE, pidNamespace()),
         labels);
     assertTrue(Ownership.ownerAlive(labels));
   }
@@ -36,8 +37,24 @@ class OwnershipTest {
             .withContainer("no-such-pid", owner("ghost", Long.MAX_VALUE, selfStart()))
             .withContainer("reused-pid", owner("reused", SELF.pid(), selfStart() - 1000))
             .withContainer(
-                "garbled", Map.of(Ownership.BUILD_ID, "garbled", Ownership.OWNER_PID, "not-a-pid"))
-            .withContainer("someone-elses", Map.of("com.example.app", "db"));
+                "garbled",
+                Map.of(
+                    Ownership.BUILD_ID,
+                    "garbled",
+                    Ownership.OWNER_PID,
+                    "not-a-pid",
+                    Ownership.OWNER_PID_NAMESPACE,
+                    pidNamespace()))
+            .withContainer("someone-elses", Map.of("com.example.app", "db"))
+            .withContainer(
+                "other-namespace",
+                Map.of(
+                    Ownership.BUILD_ID,
+                    "elsewhere",
+                    Ownership.OWNER_PID,
+                    Long.toString(Long.MAX_VALUE),
+                    Ownership.OWNER_PID_NAMESPACE,
+                    "pid:[1]"));
     List<String> progress = new ArrayList<>();
 
     int reaped = Ownership.reapOrphans(runtime, progress::add);
@@ -45,7 +62,7 @@ class OwnershipTest {
     assertEquals(4, reaped);
     assertEquals(List.of("dead-owner", "no-such-pid", "reused-pid", "garbled"), runtime.removed());
     assertEquals(
-        List.of("0123456789abcdef-live", "someone-elses"),
+        List.of("0123456789abcdef-live", "someone-elses", "other-namespace"),
         runtime.containers().stream().map(ContainerInfo::id).toList());
     assertEquals(
         List.of(
@@ -82,7 +99,19 @@ class OwnershipTest {
         Ownership.OWNER_PID,
         Long.toString(pid),
         Ownership.OWNER_START,
-        Long.toString(start));
+        Long.toString(start),
+        Ownership.OWNER_PID_NAMESPACE,
+        pidNamespace());
+  }
+
+  /** This process's PID namespace, as the kernel names it: pid:[4026531836]. */
+  private static String pidNamespace() {
+    try {
+      return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid"))
+          .toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static long selfStart() {
