@@ -125,7 +125,7 @@ class ChrootStoreTest {
     clock.set(FEB);
     inChroot =
         command ->
-            command.argv().contains("/bin/sh")
+            isUpgrade(command)
                 ? new CommandResult(100, "", "E: Failed to fetch http://deb.debian.org/debian")
                 : OK;
 
@@ -302,8 +302,13 @@ class ChrootStoreTest {
   }
 
   /** An upgrade that marks the chroot it ran in; every other command in a chroot succeeds. */
+  /** The upgrade step of an update, as opposed to the package list refresh of a create. */
+  private static boolean isUpgrade(Command command) {
+    return command.argv().get(command.argv().size() - 1).contains("dist-upgrade");
+  }
+
   private CommandResult upgradeInPlace(Command command) {
-    if (command.argv().contains("/bin/sh")) {
+    if (isUpgrade(command)) {
       try {
         Files.writeString(Path.of(command.argv().get(1)).resolve("upgraded"), "");
       } catch (IOException e) {

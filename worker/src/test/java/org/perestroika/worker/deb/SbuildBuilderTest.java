@@ -387,7 +387,8 @@ class SbuildBuilderTest {
   }
 
   private static void assertSandbox(
-      ContainerSpec spec, String buildId, ChrootSnapshot snapshot, Path hostOut) {
+      ContainerSpec spec, String buildId, ChrootSnapshot snapshot, Path hostOut)
+      throws IOException {
     assertEquals("perestroika/sbuild:latest", spec.image());
     assertEquals(
         List.of(
@@ -411,7 +412,9 @@ class SbuildBuilderTest {
             Ownership.OWNER_START,
             Long.toString(self.info().startInstant().orElseThrow().toEpochMilli()),
             ChrootStore.CHROOT_LABEL,
-            "bookworm/" + SNAPSHOT),
+            "bookworm/" + SNAPSHOT,
+            Ownership.OWNER_PID_NAMESPACE,
+            Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString()),
         spec.labels());
     assertEquals(ContainerSpec.Network.HOST, spec.network());
     assertEquals(2 * BuildLimits.GIB, spec.memoryBytes());
