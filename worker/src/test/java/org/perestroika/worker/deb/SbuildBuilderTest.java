@@ -387,8 +387,7 @@ class SbuildBuilderTest {
   }
 
   private static void assertSandbox(
-      ContainerSpec spec, String buildId, ChrootSnapshot snapshot, Path hostOut)
-      throws IOException {
+      ContainerSpec spec, String buildId, ChrootSnapshot snapshot, Path hostOut) {
     assertEquals("perestroika/sbuild:latest", spec.image());
     assertEquals(
         List.of(
@@ -414,7 +413,7 @@ class SbuildBuilderTest {
             ChrootStore.CHROOT_LABEL,
             "bookworm/" + SNAPSHOT,
             Ownership.OWNER_PID_NAMESPACE,
-            Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString()),
+            Ownership.labels(buildId).get(Ownership.OWNER_PID_NAMESPACE)),
         spec.labels());
     assertEquals(ContainerSpec.Network.HOST, spec.network());
     assertEquals(2 * BuildLimits.GIB, spec.memoryBytes());
