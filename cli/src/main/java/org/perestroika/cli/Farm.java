@@ -4,10 +4,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.perestroika.core.config.PerestroikaConfig;
-import org.perestroika.core.model.Dist;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
-import org.perestroika.publisher.apt.AptRepository;
+import org.perestroika.publisher.RepositoryPublisher;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.worker.chroot.ChrootStore;
@@ -46,18 +45,22 @@ final class Farm implements AutoCloseable {
     return new SbuildBuilder(containers(), chroots(), runner, clock);
   }
 
-  /** The apt repository of the dist's OS family, signed with the publisher's key. */
-  AptRepository aptRepository(Dist dist) {
+  /** Every repository this host publishes, signed with the publisher's key. */
+  RepositoryPublisher publisher() {
     PerestroikaConfig.Publisher settings = config.publisher();
     List<String> architectures = new ArrayList<>(settings.architectures());
     architectures.add("source");
-    AptRepositoryConfig repo =
-        AptRepositoryConfig.defaults(config.repositoryRoot(dist))
-            .withOriginAndLabel(settings.origin(), settings.origin())
-            .withArchitectures(architectures)
-            .withKeepSnapshots(settings.keepSnapshots());
     GpgKeyring keyring = GpgKeyring.open(runner, config.gnupgHome(), settings.signingKey());
-    return new AptRepository(repo, runner, keyring);
+    return new RepositoryPublisher(
+        config.repositoryRoot(),
+        settings.baseUrl(),
+        root ->
+            AptRepositoryConfig.defaults(root)
+                .withOriginAndLabel(settings.origin(), settings.origin())
+                .withArchitectures(architectures)
+                .withKeepSnapshots(settings.keepSnapshots()),
+        runner,
+        keyring);
   }
 
   @Override

@@ -11,7 +11,9 @@ import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.model.Release;
 import org.perestroika.core.model.Suite;
+import org.perestroika.core.service.RepositoryRef;
 import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.RepositoryPublisher;
 import org.perestroika.publisher.apt.AptRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -57,7 +59,8 @@ final class PublishCommand implements Callable<Integer> {
 
   /** Publishes and reports; shared with {@code build --publish}. */
   static int publish(Farm farm, Path changes, Dist dist, PublishTarget target) {
-    AptRepository repository = farm.aptRepository(dist);
+    RepositoryPublisher publisher = farm.publisher();
+    AptRepository repository = publisher.apt(dist, RepositoryRef.MIRROR);
     PublishResult result = repository.publish(changes, target);
     if (result instanceof PublishResult.Rejected rejected) {
       System.err.println("perestroika: " + target + " refused " + changes.getFileName() + ":");
@@ -73,7 +76,8 @@ final class PublishCommand implements Callable<Integer> {
         "[publish] to install from it, copy that key to "
             + repository.config().clientKeyring()
             + " and add this sources.list line:");
-    System.out.println(repository.sourcesListLine(target, "file:" + repository.config().root()));
+    System.out.println(
+        repository.sourcesListLine(target, publisher.url(dist, RepositoryRef.MIRROR)));
     return Main.OK;
   }
 

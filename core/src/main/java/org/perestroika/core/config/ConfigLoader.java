@@ -36,6 +36,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
 public final class ConfigLoader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(MiB|GiB)");
+  private static final Pattern SSH_ADDRESS = Pattern.compile("([^@\\s]+)@([^:\\s]+):(\\d{1,5})");
   private static final URI DEBIAN_MIRROR = URI.create("http://deb.debian.org/debian");
 
   /** Built-in dists: Debian ones are built here; Ubuntu and CentOS ones are configuration. */
@@ -132,10 +133,15 @@ public final class ConfigLoader {
                 : Map.of());
     PerestroikaConfig.Publisher publisher =
         publisher(top.containsKey("publisher") ? map(top.get("publisher"), "publisher") : Map.of());
+    Optional<SchedulerConfig> scheduler =
+        top.containsKey("scheduler")
+            ? Optional.of(scheduler(map(top.get("scheduler"), "scheduler"), dists))
+            : Optional.empty();
     if (!problems.isEmpty()) {
       return null;
     }
-    return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, publisher);
+    return new PerestroikaConfig(
+        stateDir, dockerHost, imageDist, dists, limits, publisher, scheduler);
   }
 
   private Optional<Dist> dist(String name, Object value) {
@@ -176,12 +182,14 @@ public final class ConfigLoader {
         "publisher.",
         "repo-root",
         "signing-key",
+        "base-url",
         "origin",
         "architectures",
         "keep-snapshots");
     Optional<Path> repoRoot =
         Optional.ofNullable(string(fields, "publisher.", "repo-root", null)).map(Path::of);
     Optional<String> key = Optional.ofNullable(string(fields, "publisher.", "signing-key", null));
+    Optional<String> baseUrl = Optional.ofNullable(string(fields, "publisher.", "base-url", null));
     String origin = string(fields, "publisher.", "origin", "Perestroika");
     List<String> architectures = List.of("amd64");
     if (fields.get("architectures") instanceof List<?> list) {
@@ -193,7 +201,155 @@ public final class ConfigLoader {
     if (keep < 1) {
       problems.add("publisher.keep-snapshots: must be at least 1, got " + keep);
     }
-    return new PerestroikaConfig.Publisher(repoRoot, key, origin, architectures, keep);
+    return new PerestroikaConfig.Publisher(repoRoot, key, baseUrl, origin, architectures, keep);
+  }
+
+  private SchedulerConfig scheduler(Map<String, Object> fields, Map<String, Dist> dists) {
+    String at = "scheduler.";
+    allowOnly(
+        fields,
+        at,
+        "listen",
+        "database",
+        "dispatcher",
+        "slots",
+        "webhook-secret-file",
+        "jenkins",
+        "gerrit",
+        "customers");
+    String listen = string(fields, at, "listen", "127.0.0.1:8080");
+    if (!listen.matches("[^:\\s]+:\\d{1,5}")) {
+      problems.add(at + "listen: '" + listen + "' is not host:port");
+    }
+    String dispatcher = string(fields, at, "dispatcher", "local");
+    if (!List.of("local", "jenkins").contains(dispatcher)) {
+      problems.add(at + "dispatcher: '" + dispatcher + "' is neither local nor jenkins");
+    }
+    int slots =
+        value(fields, at + "slots", Integer::parseInt, Runtime.getRuntime().availableProcessors());
+    if (slots < 1) {
+      problems.add(at + "slots: must be at least 1");
+    }
+    Map<String, SchedulerConfig.Gerrit> gerrit = new LinkedHashMap<>();
+    if (fields.containsKey("gerrit")) {
+      map(fields.get("gerrit"), at + "gerrit")
+          .forEach(
+              (name, value) ->
+                  gerrit(name, map(value, at + "gerrit." + name))
+                      .ifPresent(g -> gerrit.put(name, g)));
+    }
+    if (gerrit.isEmpty()) {
+      problems.add(at + "gerrit: name at least one Gerrit server to follow");
+    }
+    Map<String, SchedulerConfig.Customer> customers = new LinkedHashMap<>();
+    if (fields.containsKey("customers")) {
+      map(fields.get("customers"), at + "customers")
+          .forEach(
+              (name, value) ->
+                  customers.put(
+                      name, customer(name, map(value, at + "customers." + name), gerrit, dists)));
+    }
+    Optional<SchedulerConfig.Jenkins> jenkins = Optional.empty();
+    if (fields.containsKey("jenkins")) {
+      Map<String, Object> j = map(fields.get("jenkins"), at + "jenkins");
+      String where = at + "jenkins.";
+      allowOnly(j, where, "url", "user", "token-file", "job");
+      String url = string(j, where, "url", null);
+      String user = string(j, where, "user", null);
+      String token = string(j, where, "token-file", null);
+      if (url == null || user == null || token == null) {
+        problems.add(at + "jenkins: needs url, user and token-file");
+      } else {
+        jenkins =
+            Optional.of(
+                new SchedulerConfig.Jenkins(
+                    uri(url, where + "url"),
+                    user,
+                    Path.of(token),
+                    string(j, where, "job", "{customer}-{release}-{format}-build")));
+      }
+    }
+    if (dispatcher.equals("jenkins") && jenkins.isEmpty()) {
+      problems.add(at + "dispatcher: jenkins needs a scheduler.jenkins section");
+    }
+    return new SchedulerConfig(
+        listen,
+        Optional.ofNullable(string(fields, at, "database", null)),
+        dispatcher,
+        Math.max(1, slots),
+        Optional.ofNullable(string(fields, at, "webhook-secret-file", null)).map(Path::of),
+        jenkins,
+        gerrit,
+        customers);
+  }
+
+  private Optional<SchedulerConfig.Gerrit> gerrit(String name, Map<String, Object> fields) {
+    String where = "scheduler.gerrit." + name + ".";
+    allowOnly(fields, where, "ssh", "ssh-key", "http", "http-user", "http-password-file");
+    String ssh = string(fields, where, "ssh", null);
+    String key = string(fields, where, "ssh-key", null);
+    String http = string(fields, where, "http", null);
+    Matcher m = ssh == null ? null : SSH_ADDRESS.matcher(ssh);
+    if (m == null || !m.matches() || key == null || http == null) {
+      problems.add(
+          where.substring(0, where.length() - 1)
+              + ": needs ssh (user@host:port), ssh-key (a private key file) and http (the URL)");
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SchedulerConfig.Gerrit(
+            name,
+            m.group(1),
+            m.group(2),
+            Integer.parseInt(m.group(3)),
+            Path.of(key),
+            uri(http, where + "http"),
+            string(fields, where, "http-user", m.group(1)),
+            Optional.ofNullable(string(fields, where, "http-password-file", null)).map(Path::of)));
+  }
+
+  private SchedulerConfig.Customer customer(
+      String name,
+      Map<String, Object> fields,
+      Map<String, SchedulerConfig.Gerrit> gerrit,
+      Map<String, Dist> dists) {
+    String where = "scheduler.customers." + name + ".";
+    allowOnly(fields, where, "gerrit", "releases");
+    String server =
+        string(
+            fields, where, "gerrit", gerrit.size() == 1 ? gerrit.keySet().iterator().next() : null);
+    if (server == null || !gerrit.containsKey(server)) {
+      problems.add(where + "gerrit: '" + server + "' is not a configured Gerrit server");
+    }
+    Map<String, SchedulerConfig.ReleaseRoute> releases = new LinkedHashMap<>();
+    Map<String, Object> releaseFields =
+        fields.containsKey("releases") ? map(fields.get("releases"), where + "releases") : Map.of();
+    releaseFields.forEach(
+        (release, value) -> {
+          String at = where + "releases." + release + ".";
+          Map<String, Object> r = map(value, at);
+          allowOnly(r, at, "branches", "dist", "merge-suite");
+          attempt(at + "release", () -> new org.perestroika.core.model.Release(release));
+          List<String> branches = List.of();
+          if (r.get("branches") instanceof List<?> list && !list.isEmpty()) {
+            branches = list.stream().map(String::valueOf).toList();
+          } else {
+            problems.add(at + "branches: list the branches that build for " + release);
+          }
+          String dist = string(r, at, "dist", null);
+          if (dist == null || !dists.containsKey(dist)) {
+            problems.add(at + "dist: '" + dist + "' is not a configured dist");
+          }
+          String suite = string(r, at, "merge-suite", "proposed");
+          attempt(at + "merge-suite", () -> org.perestroika.core.model.Suite.parse(suite));
+          releases.put(
+              release,
+              new SchedulerConfig.ReleaseRoute(release, branches, String.valueOf(dist), suite));
+        });
+    if (releases.isEmpty()) {
+      problems.add(where + "releases: name at least one release");
+    }
+    return new SchedulerConfig.Customer(name, String.valueOf(server), releases);
   }
 
   /** Parses durations such as 90s, 30m, 2h. */

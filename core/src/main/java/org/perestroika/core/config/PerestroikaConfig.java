@@ -18,6 +18,7 @@ import org.perestroika.core.model.Dist;
  * @param dists build targets by name
  * @param limits default limits of each build
  * @param publisher how repositories are laid out and signed
+ * @param scheduler the scheduler's settings, when this host runs one
  */
 public record PerestroikaConfig(
     Path stateDir,
@@ -25,7 +26,8 @@ public record PerestroikaConfig(
     String imageDist,
     Map<String, Dist> dists,
     BuildLimits limits,
-    Publisher publisher) {
+    Publisher publisher,
+    Optional<SchedulerConfig> scheduler) {
 
   public PerestroikaConfig {
     Objects.requireNonNull(stateDir, "stateDir");
@@ -36,6 +38,7 @@ public record PerestroikaConfig(
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(publisher, "publisher");
+    Objects.requireNonNull(scheduler, "scheduler");
   }
 
   /** The same configuration with another repository root, when one is given. */
@@ -47,10 +50,11 @@ public record PerestroikaConfig(
         new Publisher(
             Optional.of(repoRoot),
             publisher.signingKey(),
+            publisher.baseUrl(),
             publisher.origin(),
             publisher.architectures(),
             publisher.keepSnapshots());
-    return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, moved);
+    return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, moved, scheduler);
   }
 
   /** The dist of that name, or an error that lists the names configured. */
@@ -83,9 +87,9 @@ public record PerestroikaConfig(
     return stateDir.resolve("gnupg");
   }
 
-  /** The repository root of one OS family, such as {@code <repo-root>/debian}. */
-  public Path repositoryRoot(Dist dist) {
-    return publisher.repoRoot().orElse(stateDir.resolve("repos")).resolve(dist.family());
+  /** The root of every repository: the mirror's OS families and the test repositories. */
+  public Path repositoryRoot() {
+    return publisher.repoRoot().orElse(stateDir.resolve("repos"));
   }
 
   /**
@@ -93,6 +97,7 @@ public record PerestroikaConfig(
    *
    * @param repoRoot parent of the per-family repositories (default {@code <state>/repos})
    * @param signingKey the key id to sign with; empty generates one on first use
+   * @param baseUrl where clients reach the repository root (http://...); empty: file: URLs
    * @param origin the Origin and Label written to Release files
    * @param architectures binary architectures the repositories carry
    * @param keepSnapshots how many earlier repository states to keep for readers mid-download
@@ -100,12 +105,14 @@ public record PerestroikaConfig(
   public record Publisher(
       Optional<Path> repoRoot,
       Optional<String> signingKey,
+      Optional<String> baseUrl,
       String origin,
       List<String> architectures,
       int keepSnapshots) {
     public Publisher {
       Objects.requireNonNull(repoRoot, "repoRoot");
       Objects.requireNonNull(signingKey, "signingKey");
+      Objects.requireNonNull(baseUrl, "baseUrl");
       Objects.requireNonNull(origin, "origin");
       architectures = List.copyOf(architectures);
     }

@@ -45,7 +45,12 @@ class ConfigLoaderTest {
     assertEquals(8 * GIB, config.limits().tmpfsBytes());
     assertEquals(
         new PerestroikaConfig.Publisher(
-            Optional.empty(), Optional.empty(), "Perestroika", List.of("amd64"), 3),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            "Perestroika",
+            List.of("amd64"),
+            3),
         config.publisher());
     assertEquals(config, ConfigLoader.defaults(Optional.empty()));
   }
@@ -58,8 +63,7 @@ class ConfigLoaderTest {
     assertEquals(Path.of("/srv/perestroika/builds"), config.buildsDir());
     assertEquals(Path.of("/srv/perestroika/tmp"), config.scratchDir());
     assertEquals(Path.of("/srv/perestroika/gnupg"), config.gnupgHome());
-    assertEquals(
-        Path.of("/srv/perestroika/repos/debian"), config.repositoryRoot(config.dist("bookworm")));
+    assertEquals(Path.of("/srv/perestroika/repos"), config.repositoryRoot());
   }
 
   @Test
@@ -110,11 +114,12 @@ class ConfigLoaderTest {
         new PerestroikaConfig.Publisher(
             Optional.of(Path.of("/srv/mirror")),
             Optional.of("A1B2C3D4E5F60718"),
+            Optional.empty(),
             "Example",
             List.of("amd64", "arm64"),
             5),
         config.publisher());
-    assertEquals(Path.of("/srv/mirror/centos-7"), config.repositoryRoot(config.dist("centos7")));
+    assertEquals(Path.of("/srv/mirror"), config.repositoryRoot());
   }
 
   @Test

@@ -24,6 +24,9 @@ public interface BuildStore extends AutoCloseable {
   /** Builds of that change on that server in QUEUED or RUNNING state. */
   List<BuildRecord> activeForChange(String gerritServer, int change);
 
+  /** Whether any build, in any state, was scheduled for that patch set. */
+  boolean hasBuildFor(String gerritServer, int change, int patchset);
+
   /** Every build in QUEUED or RUNNING state, oldest first: what a restart must reconcile. */
   List<BuildRecord> unfinished();
 

@@ -24,8 +24,10 @@ import org.perestroika.core.model.Artifact;
 import org.perestroika.core.model.BuildRequest;
 import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.BuildStatus;
+import org.perestroika.core.model.Dist;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
+import org.perestroika.core.service.PackageBuilder;
 import org.perestroika.worker.chroot.ChrootSnapshot;
 import org.perestroika.worker.chroot.ChrootStore;
 import org.perestroika.worker.container.ContainerExit;
@@ -40,7 +42,7 @@ import org.perestroika.worker.image.ToolImage;
  * mounted read-only, schroot layers an overlay on tmpfs over it, and the container is removed
  * afterwards whatever happened. Artifacts and the log land in the request's output directory.
  */
-public final class SbuildBuilder {
+public final class SbuildBuilder implements PackageBuilder {
   static final String CHROOT_MOUNT = "/srv/chroot";
   static final String BUILD_MOUNT = "/build";
   static final String OVERLAY = "/var/lib/schroot/union/overlay";
@@ -62,10 +64,17 @@ public final class SbuildBuilder {
     this.clock = clock;
   }
 
+  /** The chroot snapshot builds of this dist start on now, such as bookworm/20261121T204916Z. */
+  @Override
+  public String environmentId(Dist dist) {
+    return chroots.require(dist.name()).label();
+  }
+
   /**
    * Runs the build, streaming each log line to {@code output} as it comes. Input and environment
    * problems are exceptions thrown before any container starts; how the build went is the result.
    */
+  @Override
   public BuildResult build(BuildRequest request, Consumer<String> output)
       throws InterruptedException {
     Instant start = clock.instant();

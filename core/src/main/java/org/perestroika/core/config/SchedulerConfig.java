@@ -1,0 +1,94 @@
+package org.perestroika.core.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The scheduler's part of the configuration: where it listens, its database, how it dispatches, the
+ * Gerrit servers it follows and how their projects map to customers and releases. Secrets are named
+ * by file, never written in the configuration itself.
+ *
+ * @param listen host:port of the HTTP API
+ * @param database JDBC URL; empty means an embedded database in the state directory
+ * @param dispatcher {@code local} (this host's worker pool) or {@code jenkins}
+ * @param slots how many builds run at once
+ * @param webhookSecretFile the shared secret of the webhook endpoint; empty turns it off
+ */
+public record SchedulerConfig(
+    String listen,
+    Optional<String> database,
+    String dispatcher,
+    int slots,
+    Optional<Path> webhookSecretFile,
+    Optional<Jenkins> jenkins,
+    Map<String, Gerrit> gerrit,
+    Map<String, Customer> customers) {
+
+  public SchedulerConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(dispatcher, "dispatcher");
+    Objects.requireNonNull(webhookSecretFile, "webhookSecretFile");
+    Objects.requireNonNull(jenkins, "jenkins");
+    gerrit = Map.copyOf(gerrit);
+    customers = Map.copyOf(customers);
+  }
+
+  /** One Gerrit server: stream-events over SSH, REST over HTTP. */
+  public record Gerrit(
+      String name,
+      String sshUser,
+      String sshHost,
+      int sshPort,
+      Path sshKey,
+      URI http,
+      String httpUser,
+      Optional<Path> httpPasswordFile) {
+    public Gerrit {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(sshUser, "sshUser");
+      Objects.requireNonNull(sshHost, "sshHost");
+      Objects.requireNonNull(sshKey, "sshKey");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(httpUser, "httpUser");
+      Objects.requireNonNull(httpPasswordFile, "httpPasswordFile");
+    }
+  }
+
+  /** A customer's projects on one Gerrit server, and the releases its branches stand for. */
+  public record Customer(String name, String gerrit, Map<String, ReleaseRoute> releases) {
+    public Customer {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(gerrit, "gerrit");
+      releases = Map.copyOf(releases);
+    }
+  }
+
+  /**
+   * A release: the branches whose changes build for it, the dist they build for, and the suite
+   * merged changes publish to.
+   */
+  public record ReleaseRoute(
+      String release, List<String> branches, String dist, String mergeSuite) {
+    public ReleaseRoute {
+      Objects.requireNonNull(release, "release");
+      branches = List.copyOf(branches);
+      Objects.requireNonNull(dist, "dist");
+      Objects.requireNonNull(mergeSuite, "mergeSuite");
+    }
+  }
+
+  /** A Jenkins server whose jobs (generated from jjb/) run builds. */
+  public record Jenkins(URI url, String user, Path tokenFile, String jobTemplate) {
+    public Jenkins {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(tokenFile, "tokenFile");
+      Objects.requireNonNull(jobTemplate, "jobTemplate");
+    }
+  }
+}
