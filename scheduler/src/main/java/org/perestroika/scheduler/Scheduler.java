@@ -47,12 +47,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns Gerrit events into builds and builds into votes. A new patch set is built (with the
- * other half of its code+spec pair at its branch head, or at the change of the same topic),
- * published to the change's own repository and voted on; a newer patch set cancels the older
- * one's build; an abandoned change loses its builds and repository; "recheck" rebuilds; a merged
- * change is built and published to its release's suite. Every step is recorded in the store
- * first, so a restart resumes where the last run stopped and no vote is posted twice.
+ * Turns Gerrit events into builds and builds into votes. A new patch set is built (with the other
+ * half of its code+spec pair at its branch head, or at the change of the same topic), published to
+ * the change's own repository and voted on; a newer patch set cancels the older one's build; an
+ * abandoned change loses its builds and repository; "recheck" rebuilds; a merged change is built
+ * and published to its release's suite. Every step is recorded in the store first, so a restart
+ * resumes where the last run stopped and no vote is posted twice.
  */
 public final class Scheduler implements AutoCloseable {
   /** The tag of every review this scheduler posts, so a restart can find its own votes. */
@@ -115,8 +115,8 @@ public final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Reconciles what a previous run left (running builds go back to the queue, finished ones get
-   * the report they may have missed) and starts one worker thread per dispatcher slot.
+   * Reconciles what a previous run left (running builds go back to the queue, finished ones get the
+   * report they may have missed) and starts one worker thread per dispatcher slot.
    */
   public synchronized void start() {
     for (BuildRecord build : store.unfinished()) {
@@ -181,11 +181,17 @@ public final class Scheduler implements AutoCloseable {
       return Optional.empty();
     }
     GerritRest rest = gerrit.get(server);
-    String code = rest.branchHead(route.get().codeProject(), branch).orElseThrow(() -> missing(route.get().codeProject(), branch));
+    String code =
+        rest.branchHead(route.get().codeProject(), branch)
+            .orElseThrow(() -> missing(route.get().codeProject(), branch));
     Optional<String> spec =
-        route.get().specProject().map(p -> rest.branchHead(p, branch).orElseThrow(() -> missing(p, branch)));
+        route
+            .get()
+            .specProject()
+            .map(p -> rest.branchHead(p, branch).orElseThrow(() -> missing(p, branch)));
     return Optional.of(
-        enqueue(route.get(), BuildTrigger.MANUAL, Optional.empty(), code, spec, RepositoryRef.MIRROR));
+        enqueue(
+            route.get(), BuildTrigger.MANUAL, Optional.empty(), code, spec, RepositoryRef.MIRROR));
   }
 
   private void schedule(
@@ -207,7 +213,9 @@ public final class Scheduler implements AutoCloseable {
         cancel(older, "superseded by patch set " + change.patchset());
       }
     }
-    if (!forced && trigger == BuildTrigger.REVIEW && store.hasBuildFor(server, change.number(), change.patchset())) {
+    if (!forced
+        && trigger == BuildTrigger.REVIEW
+        && store.hasBuildFor(server, change.number(), change.patchset())) {
       return; // The same patch set arrived twice (stream and catch-up): build it once.
     }
     String revision = mergedRevision.orElse(change.revision());
@@ -218,10 +226,16 @@ public final class Scheduler implements AutoCloseable {
     switch (route.role()) {
       case CODE -> {
         code = revision;
-        spec = Optional.of(mate.map(ChangeRef::revision).orElseGet(() -> head(rest, route.specProject().orElseThrow(), route.branch())));
+        spec =
+            Optional.of(
+                mate.map(ChangeRef::revision)
+                    .orElseGet(
+                        () -> head(rest, route.specProject().orElseThrow(), route.branch())));
       }
       case SPEC -> {
-        code = mate.map(ChangeRef::revision).orElseGet(() -> head(rest, route.codeProject(), route.branch()));
+        code =
+            mate.map(ChangeRef::revision)
+                .orElseGet(() -> head(rest, route.codeProject(), route.branch()));
         spec = Optional.of(revision);
       }
       default -> {
@@ -230,7 +244,9 @@ public final class Scheduler implements AutoCloseable {
       }
     }
     RepositoryRef repository =
-        trigger == BuildTrigger.MERGE ? RepositoryRef.MIRROR : RepositoryRef.review(change.number());
+        trigger == BuildTrigger.MERGE
+            ? RepositoryRef.MIRROR
+            : RepositoryRef.review(change.number());
     BuildRecord build = enqueue(route, trigger, Optional.of(change), code, spec, repository);
     if (forced) {
       log.info("recheck of change {}: build {}", change.number(), build.buildId());
@@ -303,7 +319,12 @@ public final class Scheduler implements AutoCloseable {
         execute(store.get(id).orElseThrow());
       } catch (RuntimeException e) {
         log.error("build {} failed to run", build.get().buildId(), e);
-        store.finish(id, BuildState.FAILED, clock.instant(), Optional.empty(), "could not run: " + e.getMessage());
+        store.finish(
+            id,
+            BuildState.FAILED,
+            clock.instant(),
+            Optional.empty(),
+            "could not run: " + e.getMessage());
       } finally {
         running.remove(id);
         Thread.interrupted(); // A cancellation aimed at this build must not hit the next one.
@@ -324,17 +345,21 @@ public final class Scheduler implements AutoCloseable {
       Optional<BuildRecord> same = store.succeededWithInputs(request.inputsKey());
       Optional<Path> changes;
       BuildState state;
-      if (same.isPresent() && request.trigger() != BuildTrigger.MANUAL && !same.get().buildId().equals(build.buildId())) {
-        line.accept("perestroika: the same inputs built as " + same.get().buildId() + "; reusing its artifacts");
+      if (same.isPresent()
+          && request.trigger() != BuildTrigger.MANUAL
+          && !same.get().buildId().equals(build.buildId())) {
+        line.accept(
+            "perestroika: the same inputs built as "
+                + same.get().buildId()
+                + "; reusing its artifacts");
         changes = changesIn(buildsDir.resolve(same.get().buildId()).resolve("out"));
         state = changes.isPresent() ? BuildState.REUSED : BuildState.FAILED;
       } else {
         listener.buildDispatched(build, Duration.between(build.createdAt(), clock.instant()));
-        line.accept("perestroika: assembling " + request.packageName() + " from " + request.project());
+        line.accept(
+            "perestroika: assembling " + request.packageName() + " from " + request.project());
         AssembledSource source =
-            sources
-                .get(request.gerritServer())
-                .assemble(specOf(build), dir.resolve("src"));
+            sources.get(request.gerritServer()).assemble(specOf(build), dir.resolve("src"));
         BuildResult result =
             dispatcher.run(
                 new DispatchRequest(build, source.tree(), dist, limits, dir.resolve("out")), line);
@@ -358,7 +383,8 @@ public final class Scheduler implements AutoCloseable {
         summary = "the build failed";
       }
       line.accept("perestroika: " + summary);
-      if (store.finish(build.id(), state, clock.instant(), Optional.of(logFile.toString()), summary)) {
+      if (store.finish(
+          build.id(), state, clock.instant(), Optional.of(logFile.toString()), summary)) {
         listener.buildFinished(build, state, Duration.between(started, clock.instant()));
       }
     } catch (InterruptedException e) {
@@ -371,7 +397,9 @@ public final class Scheduler implements AutoCloseable {
   /** Posts the result on the change: a Verified vote for reviews, a comment for merges. */
   private void report(BuildRecord build) {
     NewBuild request = build.request();
-    if (request.change().isEmpty() || build.vote().isPresent() || build.state() == BuildState.CANCELLED) {
+    if (request.change().isEmpty()
+        || build.vote().isPresent()
+        || build.state() == BuildState.CANCELLED) {
       return;
     }
     GerritRest rest = gerrit.get(request.gerritServer());
@@ -389,14 +417,23 @@ public final class Scheduler implements AutoCloseable {
   private String message(BuildRecord build, String marker, boolean ok) {
     StringBuilder text = new StringBuilder();
     text.append(marker).append(ok ? " succeeded" : " failed");
-    build.startedAt()
+    build
+        .startedAt()
         .flatMap(s -> build.finishedAt().map(f -> Duration.between(s, f)))
         .ifPresent(d -> text.append(" in ").append(d.toSeconds()).append(" s"));
     text.append(".\n\n");
     build.summary().ifPresent(s -> text.append(s).append("\n\n"));
-    text.append("Log: ").append(logBaseUrl).append("/api/builds/").append(build.buildId()).append("/log\n");
+    text.append("Log: ")
+        .append(logBaseUrl)
+        .append("/api/builds/")
+        .append(build.buildId())
+        .append("/log\n");
     if (!ok) {
-      build.logPath().map(Path::of).map(Scheduler::tail).ifPresent(t -> text.append("\n").append(t));
+      build
+          .logPath()
+          .map(Path::of)
+          .map(Scheduler::tail)
+          .ifPresent(t -> text.append("\n").append(t));
     }
     return text.toString();
   }
@@ -411,15 +448,15 @@ public final class Scheduler implements AutoCloseable {
   private Route routeOf(NewBuild request) {
     return router
         .route(request.gerritServer(), request.project(), request.branch())
-        .orElseThrow(
-            () -> new IllegalStateException(request.project() + " is no longer routed"));
+        .orElseThrow(() -> new IllegalStateException(request.project() + " is no longer routed"));
   }
 
   private static Optional<ChangeRef> topicMate(GerritRest rest, Route route, ChangeRef change) {
     if (change.topic().isEmpty() || route.role() == Route.Role.COMBINED) {
       return Optional.empty();
     }
-    String other = route.role() == Route.Role.CODE ? route.specProject().orElseThrow() : route.codeProject();
+    String other =
+        route.role() == Route.Role.CODE ? route.specProject().orElseThrow() : route.codeProject();
     return rest.changesInTopic(change.topic().get()).stream()
         .filter(c -> c.project().equals(other) && c.branch().equals(change.branch()))
         .findFirst();

@@ -110,7 +110,15 @@ public final class ConfigLoader {
 
   private PerestroikaConfig build(Map<String, Object> top, Optional<Path> stateDirOverride) {
     allowOnly(
-        top, "", "state-dir", "docker-host", "image-dist", "dists", "build-limits", "publisher");
+        top,
+        "",
+        "state-dir",
+        "docker-host",
+        "image-dist",
+        "dists",
+        "build-limits",
+        "publisher",
+        "scheduler");
     Path stateDir =
         stateDirOverride.orElseGet(
             () -> Path.of(string(top, "", "state-dir", "/var/lib/perestroika")));
