@@ -144,7 +144,7 @@ class ConfigLoaderTest {
     List<String> problems =
         List.of(
             "colour: unknown key (allowed: state-dir, docker-host, image-dist, dists, build-limits,"
-                + " publisher)",
+                + " publisher, scheduler)",
             "dists.focal: needs both `family` (debian, ubuntu, centos-7) and `mirror`",
             "image-dist: 'sid' is not a configured dist",
             "build-limits.cpus: unknown key (allowed: timeout, memory, pids, tmpfs)",
