@@ -317,6 +317,31 @@ class GitSourceAssemblerLocalGitTest {
     assertTrue(Files.isRegularFile(work.resolve("greeter_1.2.0-1~deb12+mos1.debian.tar.xz")));
   }
 
+  @Test
+  void theCredentialHelperGivesGitTheUserAndPasswordVerbatim() {
+    String password = "pa$$ 'w\\n\"rd`x`";
+    Map<String, String> env = new HashMap<>(GitMirrors.GIT_ENVIRONMENT);
+    env.put(GitMirrors.USER_VARIABLE, "builder");
+    env.put(GitMirrors.PASSWORD_VARIABLE, password);
+
+    String answer =
+        tools
+            .check(
+                Command.of(
+                        "sh",
+                        "-c",
+                        "printf 'protocol=https\\nhost=review.example.com\\n\\n'"
+                            + " | git -c credential.helper= -c \"$1\" credential fill",
+                        "sh",
+                        "credential.helper=" + GitMirrors.CREDENTIAL_HELPER)
+                    .withEnvironment(env))
+            .stdout();
+
+    assertEquals(
+        "protocol=https\nhost=review.example.com\nusername=builder\npassword=" + password + "\n",
+        answer);
+  }
+
   private int fetches() {
     return (int) runner.commands().stream().filter(c -> c.argv().contains("fetch")).count();
   }
