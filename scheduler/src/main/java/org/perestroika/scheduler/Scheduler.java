@@ -438,11 +438,25 @@ public final class Scheduler implements AutoCloseable {
     return text.toString();
   }
 
+  /** What to assemble, with the change's own ref so a patch set not on any branch is fetched. */
   private SourceSpec specOf(BuildRecord build) {
     NewBuild request = build.request();
     Route route = routeOf(request);
-    return new SourceSpec(
-        route.codeProject(), request.codeCommit(), route.specProject(), request.specCommit());
+    SourceSpec spec =
+        route.specProject().isPresent()
+            ? SourceSpec.split(
+                route.codeProject(),
+                request.codeCommit(),
+                route.specProject().get(),
+                request.specCommit().orElseThrow())
+            : SourceSpec.combined(route.codeProject(), request.codeCommit());
+    if (request.change().isEmpty() || request.trigger() == BuildTrigger.MERGE) {
+      return spec;
+    }
+    String ref = ChangeRef.expectedRef(request.change().get(), request.patchset().orElseThrow());
+    return request.project().equals(route.codeProject())
+        ? spec.withCodeRef(ref)
+        : spec.withSpecRef(ref);
   }
 
   private Route routeOf(NewBuild request) {

@@ -46,6 +46,12 @@ public record Command(
     return new Command(argv, environment, workDir, limit);
   }
 
+  /** Names the environment's variables but never their values, which may be secrets. */
+  @Override
+  public String toString() {
+    return "Command[" + display() + ", environment " + environment.keySet() + "]";
+  }
+
   /** The command line as a person would type it, for messages and logs. */
   public String display() {
     return String.join(" ", argv);
