@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.perestroika.core.gerrit.GerritEvent.ChangeAbandoned;
 import org.perestroika.core.gerrit.GerritEvent.ChangeMerged;
 import org.perestroika.core.gerrit.GerritEvent.CommentAdded;
@@ -24,6 +25,9 @@ public final class GerritEvents {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final int EXCERPT = 120;
+  // Jackson points at where an unclosed object began, quoting an unhelpful "[Source: ...]".
+  private static final Pattern START_MARKER =
+      Pattern.compile("\\s*\\(start marker at \\[[^\\]]*\\]\\)");
 
   private GerritEvents() {}
 
@@ -43,7 +47,7 @@ public final class GerritEvents {
     } catch (JsonProcessingException e) {
       throw new MalformedEventException(
           "Gerrit event is not JSON ("
-              + excerpt(e.getOriginalMessage())
+              + excerpt(START_MARKER.matcher(e.getOriginalMessage()).replaceAll(""))
               + " at column "
               + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
               + "): "

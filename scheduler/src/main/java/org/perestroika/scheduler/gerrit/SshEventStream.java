@@ -30,6 +30,8 @@ import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.perestroika.core.EnvironmentException;
 import org.perestroika.core.gerrit.GerritEvent;
@@ -58,6 +60,9 @@ public final class SshEventStream implements EventStream {
   private final AtomicReference<ConnectionState> state;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicReference<ClientSession> session = new AtomicReference<>();
+  // Why MINA ended the current session (a missed heartbeat, a disconnect message), which the
+  // reader only sees as the end of its input.
+  private final AtomicReference<String> sessionEnd = new AtomicReference<>();
   private SshClient client;
   private Thread thread;
 
@@ -95,6 +100,23 @@ public final class SshEventStream implements EventStream {
     CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, options.heartbeatMissedMax());
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    client.addSessionListener(
+        new SessionListener() {
+          @Override
+          public void sessionException(Session ended, Throwable t) {
+            if (ended == session.get()) {
+              sessionEnd.compareAndSet(null, message(t));
+            }
+          }
+
+          @Override
+          public void sessionDisconnect(
+              Session ended, int reason, String msg, String language, boolean initiator) {
+            if (ended == session.get() && !initiator && msg != null && !msg.isBlank()) {
+              sessionEnd.compareAndSet(null, "server disconnected: " + msg);
+            }
+          }
+        });
     client.start();
     thread = new Thread(() -> run(events, onConnected), "gerrit-events-" + server.name());
     thread.setDaemon(true);
@@ -230,6 +252,7 @@ public final class SshEventStream implements EventStream {
   private String stream(Attempt attempt, Consumer<GerritEvent> events, Runnable onConnected)
       throws IOException {
     Duration timeout = options.connectTimeout();
+    sessionEnd.set(null);
     try (ClientSession connected =
         client
             .connect(server.sshUser(), server.sshHost(), server.sshPort())
@@ -261,7 +284,10 @@ public final class SshEventStream implements EventStream {
             Duration.ofMillis(500));
         Integer exit = channel.getExitStatus();
         String why =
-            exit == null ? "lost its connection" : "ended: " + COMMAND + " exited with " + exit;
+            exit != null
+                ? "ended: " + COMMAND + " exited with " + exit
+                : "lost its connection"
+                    + Optional.ofNullable(sessionEnd.get()).map(end -> ": " + end).orElse("");
         String err = stderr.toString(StandardCharsets.UTF_8).strip();
         return err.isEmpty() ? why : why + " (" + err + ")";
       }
@@ -345,7 +371,7 @@ public final class SshEventStream implements EventStream {
   }
 
   private String describe(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message = Optional.ofNullable(sessionEnd.get()).orElseGet(() -> message(e));
     return "failed to connect to "
         + server.sshUser()
         + "@"
@@ -354,6 +380,16 @@ public final class SshEventStream implements EventStream {
         + server.sshPort()
         + ": "
         + message;
+  }
+
+  /** The innermost cause's message: MINA wraps "Connection refused" in two layers of futures. */
+  private static String message(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = root.getMessage() == null ? t.getMessage() : root.getMessage();
+    return text == null ? root.getClass().getSimpleName() : text;
   }
 
   /** What one connection attempt got to. */
