@@ -13,12 +13,13 @@ import org.perestroika.core.gerrit.ChangeRef;
 public interface GerritRest {
 
   /**
-   * Open and merged changes in those projects updated at or after {@code since}, for catching up on
-   * events missed while the stream was down. Each change comes with its current patch set; oldest
-   * update first, each change once. Changes updated in the same second as {@code since} may already
-   * have been seen: callers must tolerate repeats.
+   * Open and merged changes in those projects updated after {@code since}, for catching up on
+   * events missed while the stream was down. Each comes with its current patch set and whether it
+   * was merged; oldest update first, each change once. Updates already seen as events come back
+   * too, so callers must tolerate repeats. A merged change's revision is its last patch set; the
+   * commit its branch was moved to is {@link #branchHead}.
    */
-  List<ChangeRef> changesUpdatedSince(Instant since, ProjectFilter projects);
+  List<UpdatedChange> changesUpdatedSince(Instant since, ProjectFilter projects);
 
   /** The commit {@code branch} (short name) of {@code project} points at, or empty if none. */
   Optional<String> branchHead(String project, String branch);

@@ -1,6 +1,7 @@
 package org.perestroika.scheduler.gerrit;
 
 import com.google.gerrit.extensions.api.changes.ReviewInput;
+import com.google.gerrit.extensions.client.ChangeStatus;
 import com.google.gerrit.extensions.client.ListChangesOption;
 import com.google.gerrit.extensions.common.ChangeInfo;
 import com.google.gerrit.extensions.common.ChangeMessageInfo;
@@ -64,7 +65,7 @@ public final class HttpGerritRest implements GerritRest {
   }
 
   @Override
-  public List<ChangeRef> changesUpdatedSince(Instant since, ProjectFilter projects) {
+  public List<UpdatedChange> changesUpdatedSince(Instant since, ProjectFilter projects) {
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(projects, "projects");
     String after = "after:\"" + QUERY_TIME.format(since) + "\"";
@@ -83,7 +84,15 @@ public final class HttpGerritRest implements GerritRest {
               latest.remove(change._number);
               latest.put(change._number, change);
             });
-    return latest.values().stream().flatMap(this::toChangeRef).toList();
+    return latest.values().stream()
+        .flatMap(
+            change ->
+                toChangeRef(change)
+                    .map(
+                        ref ->
+                            new UpdatedChange(
+                                ref, change.status == ChangeStatus.MERGED, updated(change))))
+        .toList();
   }
 
   @Override

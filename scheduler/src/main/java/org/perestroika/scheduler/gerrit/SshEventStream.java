@@ -336,7 +336,8 @@ public final class SshEventStream implements EventStream {
   }
 
   private void handle(String line, Consumer<GerritEvent> events, Runnable onConnected) {
-    if (line.isBlank()) {
+    // Lines still buffered when close() ran are dropped: close() promises no callback after it.
+    if (line.isBlank() || isClosing()) {
       return;
     }
     GerritEvent event;
@@ -363,6 +364,9 @@ public final class SshEventStream implements EventStream {
   }
 
   private void notifyConnected(Runnable onConnected) {
+    if (isClosing()) {
+      return;
+    }
     try {
       onConnected.run();
     } catch (RuntimeException e) {

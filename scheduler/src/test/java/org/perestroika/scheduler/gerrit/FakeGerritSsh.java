@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -59,6 +60,12 @@ final class FakeGerritSsh implements AutoCloseable {
 
   int port() {
     return server.getPort();
+  }
+
+  /** A known_hosts line for this server's host key, as {@code ssh-keyscan} would print it. */
+  String knownHostsLine() throws IOException, GeneralSecurityException {
+    PublicKey hostKey = server.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
+    return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey);
   }
 
   /** Sessions that logged in so far. */

@@ -96,12 +96,13 @@ class HttpGerritRestTest {
             "GET",
             q + "&n=200&S=3&o=CURRENT_REVISION",
             200,
-            // 12345 was updated again while the first page was read: it comes back, later.
+            // 12345 was merged while the first page was read: it comes back, later.
             "["
                 + change(12345, NGINX_ID, "packages/nginx", "nginx-1.26", 3, REV_B, "09:50:00", "")
+                    .replace("\"NEW\"", "\"MERGED\"")
                 + "]");
 
-    List<ChangeRef> changes =
+    List<UpdatedChange> changes =
         rest.changesUpdatedSince(
             Instant.parse("2024-06-10T09:00:00.250Z"),
             ProjectFilter.named(Set.of("packages/zlib", "packages/nginx")));
@@ -110,7 +111,10 @@ class HttpGerritRestTest {
         List.of("GET " + q + QUERY_OPTIONS, "GET " + q + "&n=200&S=3&o=CURRENT_REVISION"),
         gerrit.requestLines());
     assertEquals(
-        List.of("12000,7", "12346,1", "12345,3"), changes.stream().map(ChangeRef::label).toList());
+        List.of("12000,7", "12346,1", "12345,3"),
+        changes.stream().map(c -> c.change().label()).toList());
+    assertEquals(List.of(false, false, true), changes.stream().map(UpdatedChange::merged).toList());
+    assertEquals(Instant.parse("2024-06-10T09:10:00Z"), changes.get(0).updated());
     assertEquals(
         new ChangeRef(
             12000,
@@ -121,8 +125,8 @@ class HttpGerritRestTest {
             7,
             "refs/changes/00/12000/7",
             REV_B),
-        changes.get(0));
-    assertEquals(Optional.of("nginx-1.26"), changes.get(2).topic());
+        changes.get(0).change());
+    assertEquals(Optional.of("nginx-1.26"), changes.get(2).change().topic());
   }
 
   @Test

@@ -232,6 +232,44 @@ class SshEventStreamTest {
   }
 
   @Test
+  void checksTheHostKeyAgainstKnownHosts() throws Exception {
+    Path knownHosts = dir.resolve("known_hosts");
+    Files.writeString(knownHosts, gerrit.knownHostsLine() + "\n");
+    stream =
+        new SshEventStream(
+            withKnownHosts(gerrit.port(), knownHosts), options(FAST, FAST), Clock.systemUTC());
+    stream.start(events::add, connects::incrementAndGet);
+
+    gerrit.awaitStream().send(sampleLines().get(0));
+
+    assertInstanceOf(PatchsetCreated.class, next());
+  }
+
+  @Test
+  void refusesAHostKeyKnownHostsDoesNotHave() throws Exception {
+    Path knownHosts = dir.resolve("known_hosts");
+    try (FakeGerritSsh other =
+        new FakeGerritSsh(FakeGerritSsh.writeKey(dir.resolve("k2")).getPublic())) {
+      // The right host and port, but another server's key: what a man in the middle presents.
+      Files.writeString(
+          knownHosts,
+          other.knownHostsLine().replace(":" + other.port() + " ", ":" + gerrit.port() + " ")
+              + "\n");
+    }
+    stream =
+        new SshEventStream(
+            withKnownHosts(gerrit.port(), knownHosts), options(FAST, FAST), Clock.systemUTC());
+    stream.start(events::add, connects::incrementAndGet);
+
+    awaitState(s -> s.failures() >= 2);
+    assertTrue(
+        stream.state().lastError().orElseThrow().endsWith("Server key did not validate"),
+        stream.state().toString());
+    assertEquals(0, gerrit.logins());
+    assertEquals(0, connects.get());
+  }
+
+  @Test
   void closeIsPromptWhileConnected() throws Exception {
     stream = start(gerrit.port(), options(FAST, FAST));
     gerrit.awaitStream();
@@ -309,6 +347,20 @@ class SshEventStreamTest {
         initialBackoff,
         maxBackoff,
         Duration.ofSeconds(10));
+  }
+
+  private GerritServerConfig withKnownHosts(int port, Path knownHosts) {
+    GerritServerConfig plain = config(port);
+    return new GerritServerConfig(
+        plain.name(),
+        plain.sshHost(),
+        plain.sshPort(),
+        plain.sshUser(),
+        plain.privateKey(),
+        Optional.of(knownHosts),
+        plain.httpUrl(),
+        plain.httpUser(),
+        plain.httpPassword());
   }
 
   private GerritServerConfig config(int port) {
