@@ -145,7 +145,8 @@ public final class SshEventStream implements EventStream {
       current.close(true);
     }
     if (running != null) {
-      running.interrupt();
+      // Not interrupted: the latch already ends a backoff wait, and an interrupt landing in a
+      // callback could break its I/O (an embedded H2 store closes its file on interrupt).
       try {
         running.join(CLOSE_WAIT.toMillis());
       } catch (InterruptedException e) {
@@ -241,7 +242,6 @@ public final class SshEventStream implements EventStream {
           break;
         }
       } catch (InterruptedException e) {
-        // Only close() interrupts this thread; the loop condition sees it.
         Thread.currentThread().interrupt();
         break;
       }
