@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
 final class SetupCommand implements Callable<Integer> {
   /** Host tools the worker and publisher run, by Debian package. */
   static final List<String> HOST_PACKAGES =
-      List.of("debootstrap", "reprepro", "gnupg", "rsync", "dpkg-dev", "tar");
+      List.of("debootstrap", "reprepro", "gnupg", "rsync", "dpkg-dev", "tar", "git");
 
   private static final Duration ENGINE_START = Duration.ofSeconds(60);
 

@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -118,6 +119,37 @@ public final class HttpGerritRest implements GerritRest {
         .sorted(Comparator.comparingInt(c -> c._number))
         .flatMap(this::toChangeRef)
         .toList();
+  }
+
+  @Override
+  public ChangeRef change(int number, int patchset) {
+    ChangeInfo info;
+    try {
+      info = api.changes().id(number).get(EnumSet.of(ListChangesOption.ALL_REVISIONS));
+    } catch (RestApiException e) {
+      throw failure("reading change " + number, e);
+    }
+    return info.revisions.entrySet().stream()
+        .filter(r -> r.getValue()._number == patchset)
+        .findFirst()
+        .map(
+            r ->
+                new ChangeRef(
+                    info._number,
+                    info.changeId,
+                    info.project,
+                    info.branch,
+                    Optional.ofNullable(info.topic).filter(topic -> !topic.isBlank()),
+                    patchset,
+                    r.getValue().ref,
+                    r.getKey()))
+        .orElseThrow(
+            () ->
+                new GerritRestException(
+                    "Gerrit " + server + ": change " + number + " has no patch set " + patchset,
+                    false,
+                    OptionalInt.empty(),
+                    null));
   }
 
   @Override
