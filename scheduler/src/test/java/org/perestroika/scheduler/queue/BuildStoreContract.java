@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -207,8 +208,7 @@ abstract class BuildStoreContract {
 
     BuildRecord cancelled = store.get(build.id()).orElseThrow();
     assertEquals(BuildState.CANCELLED, cancelled.state());
-    assertEquals(
-        Optional.of(end.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), cancelled.finishedAt());
+    assertEquals(Optional.of(end.truncatedTo(ChronoUnit.MILLIS)), cancelled.finishedAt());
     assertEquals(Optional.of("patch set 2 came"), cancelled.summary());
     assertEquals(Optional.empty(), cancelled.logPath());
     assertEquals("/srv/test-repo", cancelled.repository());
@@ -417,9 +417,7 @@ abstract class BuildStoreContract {
         reopened.unfinished().stream().map(BuildRecord::id).toList());
     assertFalse(reopened.recordVote(done.id(), -1));
     assertFalse(reopened.start(running.id(), at));
-    assertEquals(
-        Optional.of(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
-        reopened.lastEventTime(SERVER));
+    assertEquals(Optional.of(at.truncatedTo(ChronoUnit.MILLIS)), reopened.lastEventTime(SERVER));
     assertTrue(reopened.enqueue(Builds.manual("abc1234"), "").id() > done.id());
   }
 

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +159,7 @@ class SchemaMigrationsTest {
     try (Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery("SELECT version, name FROM schema_version ORDER BY version")) {
-      List<String> versions = new java.util.ArrayList<>();
+      List<String> versions = new ArrayList<>();
       while (rows.next()) {
         versions.add(rows.getInt(1) + " " + rows.getString(2));
       }
