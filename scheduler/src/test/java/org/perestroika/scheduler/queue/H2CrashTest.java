@@ -1,0 +1,68 @@
+package org.perestroika.scheduler.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Calls that returned are in the H2 file even when the process dies right after them. */
+class H2CrashTest {
+  private static final Instant AT = Instant.parse("2026-03-01T10:00:00Z");
+
+  @TempDir Path stateDir;
+
+  @Test
+  void committedCallsSurviveTheProcessDyingWithoutClosingTheStore() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Crasher.class.getName(),
+                stateDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(true, child.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(Crasher.EXIT, child.exitValue(), output);
+
+    try (BuildStore store =
+        JdbcBuildStore.open(
+            DatabaseLocation.embedded(stateDir), TestingClock.at("2026-03-02T00:00:00Z"))) {
+      List<BuildRecord> builds = store.recent(10);
+      assertEquals(2, builds.size(), output);
+      BuildRecord finished = builds.get(1);
+      assertEquals(BuildState.SUCCEEDED, finished.state());
+      assertEquals(Optional.of(1), finished.vote());
+      assertEquals(BuildState.RUNNING, builds.get(0).state());
+      assertEquals(Optional.of(AT), store.lastEventTime("gerrit"));
+      assertFalse(store.recordVote(finished.id(), -1));
+    }
+  }
+
+  /** Records a few things and halts the JVM at once, as a crash or kill -9 would. */
+  static final class Crasher {
+    static final int EXIT = 37;
+
+    public static void main(String[] args) throws IOException {
+      BuildStore store =
+          JdbcBuildStore.open(DatabaseLocation.embedded(Path.of(args[0])), new TestingClock(AT));
+      BuildRecord finished = store.enqueue(Builds.manual("abc1234"), "");
+      store.start(finished.id(), AT);
+      store.finish(finished.id(), BuildState.SUCCEEDED, AT, Optional.empty(), "built");
+      store.recordVote(finished.id(), 1);
+      BuildRecord running = store.enqueue(Builds.manual("abc1234"), "");
+      store.start(running.id(), AT);
+      store.advanceLastEventTime("gerrit", AT);
+      Runtime.getRuntime().halt(EXIT);
+    }
+  }
+}
