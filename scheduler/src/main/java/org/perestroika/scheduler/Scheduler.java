@@ -33,6 +33,8 @@ import org.perestroika.core.service.RepositoryRef;
 import org.perestroika.scheduler.dispatch.DispatchRequest;
 import org.perestroika.scheduler.dispatch.Dispatcher;
 import org.perestroika.scheduler.gerrit.GerritRest;
+import org.perestroika.scheduler.gerrit.ProjectFilter;
+import org.perestroika.scheduler.gerrit.UpdatedChange;
 import org.perestroika.scheduler.queue.BuildRecord;
 import org.perestroika.scheduler.queue.BuildState;
 import org.perestroika.scheduler.queue.BuildStore;
@@ -166,10 +168,17 @@ public final class Scheduler implements AutoCloseable {
     if (since.isEmpty()) {
       return;
     }
-    for (ChangeRef change : gerrit.get(server).changesUpdatedSince(since.get())) {
-      if (!store.hasBuildFor(server, change.number(), change.patchset())) {
-        log.info("catching up with change {} patch set {}", change.number(), change.patchset());
-        schedule(server, change, BuildTrigger.REVIEW, Optional.empty(), false);
+    for (String customer : router.customersOn(server)) {
+      for (UpdatedChange updated :
+          gerrit
+              .get(server)
+              .changesUpdatedSince(since.get(), ProjectFilter.prefix(customer + "/"))) {
+        ChangeRef change = updated.change();
+        BuildTrigger trigger = updated.merged() ? BuildTrigger.MERGE : BuildTrigger.REVIEW;
+        if (!store.hasBuildFor(server, change.number(), change.patchset(), trigger)) {
+          log.info("catching up with {} of change {}", trigger, change.label());
+          schedule(server, change, trigger, Optional.empty(), false);
+        }
       }
     }
   }
@@ -206,17 +215,15 @@ public final class Scheduler implements AutoCloseable {
       return;
     }
     Route route = found.get();
+    if (!forced && store.hasBuildFor(server, change.number(), change.patchset(), trigger)) {
+      return; // The same event arrived twice (stream and catch-up): build it once.
+    }
     for (BuildRecord older : store.activeForChange(server, change.number())) {
       if (older.request().patchset().orElse(0) < change.patchset()
           || forced
           || trigger == BuildTrigger.MERGE) {
         cancel(older, "superseded by patch set " + change.patchset());
       }
-    }
-    if (!forced
-        && trigger == BuildTrigger.REVIEW
-        && store.hasBuildFor(server, change.number(), change.patchset())) {
-      return; // The same patch set arrived twice (stream and catch-up): build it once.
     }
     String revision = mergedRevision.orElse(change.revision());
     GerritRest rest = gerrit.get(server);

@@ -24,8 +24,8 @@ public interface BuildStore extends AutoCloseable {
   /** Builds of that change on that server in QUEUED or RUNNING state. */
   List<BuildRecord> activeForChange(String gerritServer, int change);
 
-  /** Whether any build, in any state, was scheduled for that patch set. */
-  boolean hasBuildFor(String gerritServer, int change, int patchset);
+  /** Whether a build with that trigger, in any state, was scheduled for that patch set. */
+  boolean hasBuildFor(String gerritServer, int change, int patchset, BuildTrigger trigger);
 
   /** Every build in QUEUED or RUNNING state, oldest first: what a restart must reconcile. */
   List<BuildRecord> unfinished();

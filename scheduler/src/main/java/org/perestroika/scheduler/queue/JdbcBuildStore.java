@@ -188,6 +188,21 @@ public final class JdbcBuildStore implements BuildStore {
   }
 
   @Override
+  public boolean hasBuildFor(String gerritServer, int change, int patchset, BuildTrigger trigger) {
+    Objects.requireNonNull(gerritServer, "gerritServer");
+    return !query(
+            "look for a build of change " + change + " patch set " + patchset,
+            SELECT
+                + " WHERE b.gerrit_server = ? AND b.change_number = ? AND b.patchset = ?"
+                + " AND b.build_trigger = ? ORDER BY b.id LIMIT 1",
+            gerritServer,
+            change,
+            patchset,
+            trigger.name())
+        .isEmpty();
+  }
+
+  @Override
   public List<BuildRecord> unfinished() {
     return query(
         "list unfinished builds", SELECT + " WHERE b.state IN " + ACTIVE + " ORDER BY b.id");

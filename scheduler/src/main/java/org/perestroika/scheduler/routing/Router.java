@@ -1,5 +1,6 @@
 package org.perestroika.scheduler.routing;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,15 @@ public final class Router {
 
   public Router(SchedulerConfig config) {
     this.config = config;
+  }
+
+  /** The customers whose projects live on that Gerrit server. */
+  public List<String> customersOn(String gerritServer) {
+    return config.customers().values().stream()
+        .filter(c -> c.gerrit().equals(gerritServer))
+        .map(SchedulerConfig.Customer::name)
+        .sorted()
+        .toList();
   }
 
   public Optional<Route> route(String gerritServer, String project, String branch) {
