@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
       SetupCommand.class,
       ChrootCommand.class,
       BuildCommand.class,
-      PublishCommand.class
+      PublishCommand.class,
+      SchedulerCommand.class
     })
 public final class Main {
   /** The package built, or the command did what was asked. */

@@ -345,6 +345,9 @@ public final class Scheduler implements AutoCloseable {
     Path dir = buildsDir.resolve(build.buildId());
     Path logFile = dir.resolve("build.log");
     Instant started = clock.instant();
+    // A build run again after a restart starts from nothing but its log.
+    deleteTree(dir.resolve("src"));
+    deleteTree(dir.resolve("out"));
     try (BufferedWriter writer = openLog(logFile)) {
       Consumer<String> line = text -> append(writer, text);
       Dist dist = dists.get(request.dist());
@@ -511,6 +514,19 @@ public final class Scheduler implements AutoCloseable {
           .reduce("", (a, b) -> a + b + "\n");
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> tree = Files.walk(dir)) {
+      for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + dir, e);
     }
   }
 
