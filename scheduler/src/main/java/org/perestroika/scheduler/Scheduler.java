@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.perestroika.core.gerrit.ChangeRef;
 import org.perestroika.core.gerrit.GerritEvent;
@@ -62,6 +63,7 @@ public final class Scheduler implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final Pattern RECHECK = Pattern.compile("(?im)^\\s*recheck\\s*$");
+  private static final int MAX_EXCERPT = 8000;
 
   private final Router router;
   private final BuildStore store;
@@ -354,6 +356,7 @@ public final class Scheduler implements AutoCloseable {
       PublishTarget target = routeOf(request).mergeTarget();
       Optional<BuildRecord> same = store.succeededWithInputs(request.inputsKey());
       Optional<Path> changes;
+      String failure = "the build failed";
       BuildState state;
       if (same.isPresent()
           && request.trigger() != BuildTrigger.MANUAL
@@ -376,7 +379,7 @@ public final class Scheduler implements AutoCloseable {
         changes = result.changesFile();
         state = result.succeeded() ? BuildState.SUCCEEDED : BuildState.FAILED;
         if (!result.succeeded()) {
-          line.accept("perestroika: the build " + result.status().word());
+          failure = explain(result);
         }
       }
       String summary;
@@ -390,7 +393,7 @@ public final class Scheduler implements AutoCloseable {
           summary = "the repository refused it: " + String.join("; ", outcome.problems());
         }
       } else {
-        summary = "the build failed";
+        summary = failure;
       }
       line.accept("perestroika: " + summary);
       if (store.finish(
@@ -438,13 +441,6 @@ public final class Scheduler implements AutoCloseable {
         .append("/api/builds/")
         .append(build.buildId())
         .append("/log\n");
-    if (!ok) {
-      build
-          .logPath()
-          .map(Path::of)
-          .map(Scheduler::tail)
-          .ifPresent(t -> text.append("\n").append(t));
-    }
     return text.toString();
   }
 
@@ -505,16 +501,15 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  private static String tail(Path logFile) {
-    try {
-      List<String> lines = Files.readAllLines(logFile);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))
-          .lines()
-          .map(l -> "  " + l)
-          .reduce("", (a, b) -> a + b + "\n");
-    } catch (IOException e) {
-      return "";
+  /** How a failed build ended, with the lines of its log that say why. */
+  private static String explain(BuildResult result) {
+    String excerpt =
+        result.failureExcerpt().stream().map(l -> "  " + l).collect(Collectors.joining("\n"));
+    // The summary is stored and posted in full; a runaway line must not make it unbounded.
+    if (excerpt.length() > MAX_EXCERPT) {
+      excerpt = "  ..." + excerpt.substring(excerpt.length() - MAX_EXCERPT);
     }
+    return "the build " + result.status().word() + "; from its log:\n" + excerpt;
   }
 
   private static void deleteTree(Path dir) {

@@ -1,0 +1,361 @@
+package org.perestroika.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.testing.Requirements;
+import org.perestroika.testing.TestPackages;
+import org.perestroika.testing.gerrit.GerritServer;
+import org.perestroika.testing.gerrit.PushedChange;
+import org.perestroika.worker.container.ContainerExit;
+import org.perestroika.worker.container.ContainerSpec;
+import org.perestroika.worker.container.ContainerSpec.BindMount;
+import org.perestroika.worker.container.docker.DockerContainerRuntime;
+
+/**
+ * The scheduler against a real Gerrit server, as a person runs it: `perestroika scheduler` in a
+ * process of its own, changes pushed over git, votes read back over REST, and the package of a
+ * verified change installed by a stock apt from the test repository its vote names.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SchedulerIT {
+  static final String PROJECT = "acme/packages/fuel/debian/perestroika-hello";
+  static final String BRANCH = "10.0";
+  static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path work;
+  static GerritServer gerrit;
+  static Path config;
+  static String api;
+  static Process scheduler;
+  static int runs;
+
+  @BeforeAll
+  static void startGerritAndScheduler() throws Exception {
+    Requirements.bookwormChroot();
+    Requirements.requirePrograms("git", "reprepro");
+    gerrit = GerritServer.start(work.resolve("gerrit"));
+    gerrit.createProject(PROJECT);
+    gerrit.createBranch(PROJECT, BRANCH);
+    Path password = Files.writeString(work.resolve("gerrit.password"), gerrit.httpPassword());
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    api = "http://127.0.0.1:" + port;
+    config = work.resolve("perestroika.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "publisher:",
+            "  repo-root: " + work.resolve("mirror"),
+            "scheduler:",
+            "  listen: 127.0.0.1:" + port,
+            "  slots: 2",
+            "  database: jdbc:h2:file:" + work.resolve("db/builds"),
+            "  gerrit:",
+            "    review:",
+            "      ssh: " + gerrit.user() + "@" + gerrit.sshHost() + ":" + gerrit.sshPort(),
+            "      ssh-key: " + gerrit.sshPrivateKey(),
+            "      http: " + gerrit.httpUrl(),
+            "      http-user: " + gerrit.user(),
+            "      http-password-file: " + password,
+            "  customers:",
+            "    acme:",
+            "      releases:",
+            "        mos10.0: {branches: [\"" + BRANCH + "\"], dist: bookworm}",
+            ""));
+    startScheduler();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (scheduler != null) {
+      scheduler.destroy();
+      scheduler.waitFor(60, TimeUnit.SECONDS);
+    }
+    if (gerrit != null) {
+      gerrit.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aGoodChangeIsVerifiedAndItsRepositoryInstallsWithApt() throws Exception {
+    PushedChange change = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
+    JsonNode vote = awaitVote(change.number(), 1);
+    String message = vote.path("message").asText();
+    assertTrue(message.contains("Perestroika build b"), message);
+    assertTrue(message.contains("/api/builds/b"), message);
+    String sources =
+        message.lines().filter(l -> l.contains("deb [signed-by=")).findFirst().orElseThrow();
+    Path repo = work.resolve("mirror/review/CR-" + change.number() + "/debian").toRealPath();
+    assertTrue(
+        sources.contains("file:" + work.resolve("mirror/review/CR-" + change.number())), sources);
+
+    try (DockerContainerRuntime docker =
+        new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"))) {
+      String line =
+          sources.substring(sources.indexOf("deb [")).replaceAll("file:\\S+", "file:/srv/repo");
+      Path list = Files.writeString(work.resolve("review.list"), line + "\n");
+      Path empty = Files.writeString(work.resolve("empty.list"), "");
+      List<String> output = new ArrayList<>();
+      ContainerExit exit =
+          docker.run(
+              new ContainerSpec(
+                  "debian:bookworm",
+                  List.of(
+                      "sh",
+                      "-c",
+                      "apt-get update && apt-get install -y perestroika-hello && perestroika-hello"),
+                  "/",
+                  Map.of("org.perestroika.test", "apt-client"),
+                  List.of(
+                      new BindMount(repo, "/srv/repo", true),
+                      new BindMount(
+                          repo.resolve("project/mos-archive-keyring.gpg"),
+                          "/etc/apt/keyrings/mos-archive-keyring.gpg",
+                          true),
+                      new BindMount(list, "/etc/apt/sources.list.d/review.list", true),
+                      new BindMount(empty, "/etc/apt/sources.list", true)),
+                  Map.of(),
+                  ContainerSpec.Network.NONE,
+                  512L << 20,
+                  512,
+                  false),
+              Duration.ofMinutes(5),
+              output::add);
+      assertEquals(0, exit.exitCode(), String.join("\n", output));
+      assertTrue(output.contains("Hello from a Perestroika build."), String.join("\n", output));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aBrokenChangeIsVotedDownWithTheLogTail() throws Exception {
+    Path broken = TestPackages.failing(work.resolve("broken-src"));
+    PushedChange change = gerrit.pushChange(PROJECT, BRANCH, broken, null);
+    String message = awaitVote(change.number(), -1).path("message").asText();
+    assertTrue(message.contains("this package does not build"), message);
+  }
+
+  @Test
+  @Order(3)
+  void aNewPatchSetCancelsTheBuildOfTheOldOne() throws Exception {
+    Path slow = TestPackages.sleeping(work.resolve("slow-src"), 600);
+    PushedChange first = gerrit.pushChange(PROJECT, BRANCH, slow, null);
+    JsonNode running = awaitBuild(b -> isOf(b, first.number(), 1) && state(b).equals("RUNNING"));
+    gerrit.pushPatchSet(first, Map.of("debian/rules", "#!/usr/bin/make -f\n%:\n\tdh $@\n"));
+    awaitBuild(b -> id(b).equals(id(running)) && state(b).equals("CANCELLED"));
+    awaitVote(first.number(), 1);
+    assertEquals(1, votesFor(first.number()).size(), "only patch set 2 was voted on");
+  }
+
+  @Test
+  @Order(4)
+  void aKilledSchedulerFinishesItsBuildOnceAndCatchesUpOnWhatItMissed() throws Exception {
+    Path slow = TestPackages.sleeping(work.resolve("slowish-src"), 25);
+    PushedChange building = gerrit.pushChange(PROJECT, BRANCH, slow, null);
+    awaitBuild(b -> isOf(b, building.number(), 1) && state(b).equals("RUNNING"));
+    scheduler.destroyForcibly();
+    assertTrue(scheduler.waitFor(60, TimeUnit.SECONDS));
+
+    PushedChange missed = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
+    startScheduler();
+
+    awaitVote(building.number(), 1);
+    awaitVote(missed.number(), 1);
+    assertEquals(1, votesFor(building.number()).size(), "voted once");
+    assertEquals(1, votesFor(missed.number()).size(), "voted once");
+  }
+
+  @Test
+  @Order(5)
+  void healthAndMetricsDescribeTheRunningScheduler() throws Exception {
+    HttpResponse<String> health = get("/healthz");
+    assertEquals(200, health.statusCode(), health.body());
+    assertTrue(health.body().contains("gerrit review"), health.body());
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("perestroika_gerrit_events_total"), metrics);
+    assertTrue(metrics.contains("perestroika_build_duration_seconds_bucket"), metrics);
+  }
+
+  private static void startScheduler() throws Exception {
+    runs++;
+    scheduler =
+        PerestroikaProcess.start(
+            work.resolve("scheduler-" + runs), "--config", config.toString(), "scheduler");
+    await(
+        "the scheduler connected to Gerrit",
+        () -> {
+          HttpResponse<String> health = get("/healthz");
+          return health.statusCode() == 200 ? Optional.of(health) : Optional.empty();
+        });
+    // stream-events drops what happens before Gerrit has registered the stream: wait until an
+    // event the scheduler ignores (a change to a project it does not route) comes through.
+    int before = eventsSeen();
+    for (int probe = 0; eventsSeen() == before; probe++) {
+      if (probe > 60) {
+        throw new AssertionError("no event reached the scheduler; see " + work);
+      }
+      String name = "probe/p" + runs + "-" + probe;
+      gerrit.createProject(name);
+      gerrit.pushChange(name, "master", Map.of("README", "probe"), null);
+      Thread.sleep(1000);
+    }
+  }
+
+  private static int eventsSeen() throws Exception {
+    return get("/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("perestroika_gerrit_events_total"))
+        .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** The vote message of our review on the change with that value, once it is posted. */
+  private static JsonNode awaitVote(int change, int value) throws Exception {
+    return await(
+        "Verified " + value + " on change " + change,
+        () ->
+            votesFor(change).stream()
+                .filter(
+                    m -> m.path("message").asText().contains(value > 0 ? "succeeded" : "failed"))
+                .findFirst());
+  }
+
+  /** Our review messages on a change. */
+  private static List<JsonNode> votesFor(int change) throws Exception {
+    JsonNode detail = JSON.readTree(gerrit.restGet("changes/" + change + "/detail"));
+    List<JsonNode> ours = new ArrayList<>();
+    for (JsonNode message : detail.path("messages")) {
+      if (message.path("tag").asText().equals("autogenerated:perestroika")) {
+        ours.add(message);
+      }
+    }
+    return ours;
+  }
+
+  private static JsonNode awaitBuild(Predicate<JsonNode> wanted) throws Exception {
+    return await(
+        "a build matching the test's condition",
+        () -> {
+          for (JsonNode build : JSON.readTree(get("/api/builds").body())) {
+            if (wanted.test(build)) {
+              return Optional.of(build);
+            }
+          }
+          return Optional.empty();
+        });
+  }
+
+  private static boolean isOf(JsonNode build, int change, int patchset) {
+    return build.path("change").asInt() == change && build.path("patchset").asInt() == patchset;
+  }
+
+  private static String state(JsonNode build) {
+    return build.path("state").asText();
+  }
+
+  private static String id(JsonNode build) {
+    return build.path("id").asText();
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return new FailedResponse(e);
+    }
+  }
+
+  private interface Probe<T> {
+    Optional<T> check() throws Exception;
+  }
+
+  private static <T> T await(String what, Probe<T> probe) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<T> found = probe.check();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      if (!scheduler.isAlive()) {
+        throw new AssertionError(
+            "the scheduler exited with "
+                + scheduler.exitValue()
+                + " waiting for "
+                + what
+                + "; see "
+                + work);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("gave up waiting for " + what + "; see " + work);
+  }
+
+  /** A connection that failed, seen as a 503 so waiting code can treat it as "not yet". */
+  private record FailedResponse(IOException cause) implements HttpResponse<String> {
+    public int statusCode() {
+      return 503;
+    }
+
+    public HttpRequest request() {
+      return null;
+    }
+
+    public Optional<HttpResponse<String>> previousResponse() {
+      return Optional.empty();
+    }
+
+    public java.net.http.HttpHeaders headers() {
+      return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+    }
+
+    public String body() {
+      return "";
+    }
+
+    public Optional<javax.net.ssl.SSLSession> sslSession() {
+      return Optional.empty();
+    }
+
+    public URI uri() {
+      return URI.create(api);
+    }
+
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
+    }
+  }
+}
