@@ -47,6 +47,7 @@ class SchedulerIT {
   static final String BRANCH = "10.0";
   static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
   static final ObjectMapper JSON = new ObjectMapper();
+  static final String WEBHOOK_SECRET = "s3cret-of-the-webhook";
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path work;
@@ -55,15 +56,18 @@ class SchedulerIT {
   static String api;
   static Process scheduler;
   static int runs;
+  static PushedChange verified;
+  static PushedChange replaced;
 
   @BeforeAll
   static void startGerritAndScheduler() throws Exception {
     Requirements.bookwormChroot();
-    Requirements.requirePrograms("git", "reprepro");
+    Requirements.requirePrograms("git", "reprepro", "ssh");
     gerrit = GerritServer.start(work.resolve("gerrit"));
     gerrit.createProject(PROJECT);
     gerrit.createBranch(PROJECT, BRANCH);
     Path password = Files.writeString(work.resolve("gerrit.password"), gerrit.httpPassword());
+    Path secret = Files.writeString(work.resolve("webhook.secret"), WEBHOOK_SECRET);
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
@@ -80,6 +84,7 @@ class SchedulerIT {
             "  listen: 127.0.0.1:" + port,
             "  slots: 2",
             "  database: jdbc:h2:file:" + work.resolve("db/builds"),
+            "  webhook-secret-file: " + secret,
             "  gerrit:",
             "    review:",
             "      ssh: " + gerrit.user() + "@" + gerrit.sshHost() + ":" + gerrit.sshPort(),
@@ -110,6 +115,7 @@ class SchedulerIT {
   @Order(1)
   void aGoodChangeIsVerifiedAndItsRepositoryInstallsWithApt() throws Exception {
     PushedChange change = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
+    verified = change;
     JsonNode vote = awaitVote(change.number(), 1);
     String message = vote.path("message").asText();
     assertTrue(message.contains("Perestroika build b"), message);
@@ -176,6 +182,7 @@ class SchedulerIT {
     awaitBuild(b -> id(b).equals(id(running)) && state(b).equals("CANCELLED"));
     awaitVote(first.number(), 1);
     assertEquals(1, votesFor(first.number()).size(), "only patch set 2 was voted on");
+    replaced = first;
   }
 
   @Test
@@ -198,13 +205,167 @@ class SchedulerIT {
 
   @Test
   @Order(5)
-  void healthAndMetricsDescribeTheRunningScheduler() throws Exception {
+  void aMergedChangeReusesItsReviewBuildAndLandsInTheReleaseSuite() throws Exception {
+    gerrit.merge(verified.number());
+    JsonNode merge =
+        awaitBuild(
+            b ->
+                b.path("change").asInt() == verified.number()
+                    && b.path("trigger").asText().equals("MERGE")
+                    && !b.path("finishedAt").isNull());
+    assertEquals("REUSED", state(merge), merge.toString());
+    Path packages = work.resolve("mirror/debian/dists/mos10.0-proposed/main/binary-amd64/Packages");
+    assertTrue(Files.readString(packages).contains("Package: perestroika-hello"));
+    await(
+        "the merge comment",
+        () ->
+            votesFor(verified.number()).stream()
+                .filter(m -> m.path("message").asText().contains(id(merge)))
+                .findFirst());
+  }
+
+  @Test
+  @Order(6)
+  void anAbandonedChangeLosesItsTestRepository() throws Exception {
+    Path repository = work.resolve("mirror/review/CR-" + replaced.number());
+    assertTrue(Files.exists(repository));
+    gerrit.abandon(replaced.number());
+    await(
+        "the test repository of an abandoned change to go",
+        () -> Files.exists(repository) ? Optional.empty() : Optional.of(true));
+  }
+
+  @Test
+  @Order(7)
+  void aChangePushedAsTheStreamIsCutIsStillBuilt() throws Exception {
+    String sessions = ssh("gerrit", "show-connections", "-n");
+    List<String> ids = new ArrayList<>();
+    for (String line : sessions.lines().toList()) {
+      String first = line.strip().split("\\s+")[0];
+      if (first.matches("[0-9a-f]{8}")) {
+        ids.add(first);
+      }
+    }
+    assertTrue(!ids.isEmpty(), sessions);
+    List<String> close = new ArrayList<>(List.of("gerrit", "close-connection"));
+    close.addAll(ids);
+    ssh(close.toArray(String[]::new));
+    PushedChange change = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
+    awaitVote(change.number(), 1);
+  }
+
+  @Test
+  @Order(8)
+  void aSpecChangeIsBuiltWithTheCodeProjectsBranchHead() throws Exception {
+    String code = "acme/openstack/perestroika-hello";
+    String spec = "acme/openstack-build/perestroika-hello";
+    gerrit.createProject(code);
+    gerrit.createProject(spec);
+    gerrit.createBranch(spec, BRANCH);
+    // The code branch starts at a reviewed-elsewhere commit holding only the upstream sources.
+    gerrit.createBranch(code, "staging");
+    PushedChange upstream =
+        gerrit.pushChange(
+            code,
+            "staging",
+            Map.of(
+                "hello.c", Files.readString(EXAMPLE.resolve("hello.c")),
+                "Makefile", Files.readString(EXAMPLE.resolve("Makefile"))),
+            null);
+    gerrit.restPut(
+        "projects/"
+            + java.net.URLEncoder.encode(code, java.nio.charset.StandardCharsets.UTF_8)
+            + "/branches/"
+            + BRANCH,
+        "{\"revision\":\"" + upstream.revision() + "\"}");
+    Path packaging = work.resolve("packaging");
+    copyTree(EXAMPLE.resolve("debian"), packaging.resolve("debian"));
+
+    PushedChange change = gerrit.pushChange(spec, BRANCH, packaging, null);
+    awaitVote(change.number(), 1);
+    JsonNode build =
+        awaitBuild(
+            b -> b.path("change").asInt() == change.number() && !b.path("finishedAt").isNull());
+    assertEquals(upstream.revision(), build.path("codeCommit").asText(), build.toString());
+    assertEquals(change.revision(), build.path("specCommit").asText(), build.toString());
+  }
+
+  @Test
+  @Order(9)
+  void theWebhookTakesEventsWithTheSecretOnly() throws Exception {
+    String event =
+        "{\"type\":\"ref-updated\",\"eventCreatedOn\":1795300000,\"refUpdate\":{"
+            + "\"project\":\"probe/none\",\"refName\":\"refs/heads/master\","
+            + "\"oldRev\":\""
+            + "0".repeat(40)
+            + "\",\"newRev\":\""
+            + "1".repeat(40)
+            + "\"}}";
+    assertEquals(401, webhook("not-the-secret", event).statusCode());
+    assertEquals(400, webhook(WEBHOOK_SECRET, "{not json").statusCode());
+    HttpResponse<String> taken = webhook(WEBHOOK_SECRET, event);
+    assertEquals(202, taken.statusCode(), taken.body());
+  }
+
+  @Test
+  @Order(10)
+  void healthAndMetricsDescribeTheRunningSchedulerAndUnroutedProjectsNeverBuilt() throws Exception {
+    for (JsonNode build : JSON.readTree(get("/api/builds").body())) {
+      assertTrue(!build.path("project").asText().startsWith("probe/"), build.toString());
+    }
     HttpResponse<String> health = get("/healthz");
     assertEquals(200, health.statusCode(), health.body());
     assertTrue(health.body().contains("gerrit review"), health.body());
     String metrics = get("/metrics").body();
     assertTrue(metrics.contains("perestroika_gerrit_events_total"), metrics);
     assertTrue(metrics.contains("perestroika_build_duration_seconds_bucket"), metrics);
+  }
+
+  private static HttpResponse<String> webhook(String secret, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(api + "/webhook/gerrit"))
+            .header("X-Perestroika-Secret", secret)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Runs a Gerrit SSH command as the administrator and returns what it printed. */
+  private static String ssh(String... command) throws Exception {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "ssh",
+                "-i",
+                gerrit.sshPrivateKey().toString(),
+                "-p",
+                Integer.toString(gerrit.sshPort()),
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "LogLevel=ERROR",
+                gerrit.user() + "@" + gerrit.sshHost()));
+    argv.addAll(List.of(command));
+    Process ssh = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String output =
+        new String(ssh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
+    return output;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
   }
 
   private static void startScheduler() throws Exception {

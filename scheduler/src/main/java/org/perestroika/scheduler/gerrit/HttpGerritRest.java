@@ -160,7 +160,11 @@ public final class HttpGerritRest implements GerritRest {
     }
     requireText(message, "message");
     requireText(tag, "tag");
-    ReviewInput input = new ReviewInput().message(message).label(VERIFIED, verified);
+    ReviewInput input = new ReviewInput().message(message);
+    if (verified != 0) {
+      // A closed change refuses a lowered vote, so a plain comment carries no label at all.
+      input.label(VERIFIED, verified);
+    }
     input.tag = tag;
     try {
       api.changes().id(change.project(), change.number()).revision(change.revision()).review(input);
