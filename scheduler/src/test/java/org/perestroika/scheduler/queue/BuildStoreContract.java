@@ -117,6 +117,54 @@ abstract class BuildStoreContract {
   }
 
   @Test
+  void hasBuildForMatchesTheServerTheChangeThePatchSetAndTheTriggerInAnyState() {
+    BuildStore store = store();
+    assertFalse(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.REVIEW));
+
+    BuildRecord review = store.enqueue(Builds.review(SERVER, 7, 2), "review/CR-7");
+    assertTrue(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.REVIEW));
+    assertFalse(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.MERGE));
+    assertFalse(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.MANUAL));
+    assertFalse(store.hasBuildFor(SERVER, 7, 1, BuildTrigger.REVIEW));
+    assertFalse(store.hasBuildFor(SERVER, 7, 3, BuildTrigger.REVIEW));
+    assertFalse(store.hasBuildFor(SERVER, 2, 7, BuildTrigger.REVIEW));
+    assertFalse(store.hasBuildFor("other.example.org", 7, 2, BuildTrigger.REVIEW));
+
+    NewBuild r = Builds.review(SERVER, 7, 2);
+    store.enqueue(
+        new NewBuild(
+            BuildTrigger.MERGE,
+            r.gerritServer(),
+            r.change(),
+            r.patchset(),
+            r.project(),
+            r.branch(),
+            r.customer(),
+            r.release(),
+            r.dist(),
+            r.packageName(),
+            r.codeCommit(),
+            r.specCommit(),
+            r.environmentId()),
+        "");
+    assertTrue(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.MERGE));
+    assertFalse(store.hasBuildFor("other.example.org", 7, 2, BuildTrigger.MERGE));
+
+    // Builds count whatever became of them: a repeated event must not build the patch set again.
+    assertTrue(store.start(review.id(), clock.instant()));
+    assertTrue(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.REVIEW));
+    assertTrue(
+        store.finish(review.id(), BuildState.CANCELLED, clock.instant(), Optional.empty(), ""));
+    assertTrue(store.hasBuildFor(SERVER, 7, 2, BuildTrigger.REVIEW));
+
+    // Manual builds have no change and match none.
+    store.enqueue(Builds.manual("abc1234"), "");
+    assertFalse(store.hasBuildFor("gerrit.example.org", 0, 0, BuildTrigger.MANUAL));
+    store.close();
+    assertTrue(store().hasBuildFor(SERVER, 7, 2, BuildTrigger.REVIEW));
+  }
+
+  @Test
   void unfinishedListsQueuedAndRunningBuildsOldestFirst() {
     BuildStore store = store();
     BuildRecord first = store.enqueue(Builds.review(SERVER, 1, 1), "");
