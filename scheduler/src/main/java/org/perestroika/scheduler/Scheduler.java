@@ -132,7 +132,7 @@ public final class Scheduler implements AutoCloseable {
     }
     for (BuildRecord build : store.recent(200)) {
       if (build.state().isFinal() && build.vote().isEmpty()) {
-        report(build);
+        reportSafely(build);
       }
     }
     for (int slot = 0; slot < dispatcher.slots(); slot++) {
@@ -179,7 +179,12 @@ public final class Scheduler implements AutoCloseable {
         BuildTrigger trigger = updated.merged() ? BuildTrigger.MERGE : BuildTrigger.REVIEW;
         if (!store.hasBuildFor(server, change.number(), change.patchset(), trigger)) {
           log.info("catching up with {} of change {}", trigger, change.label());
-          schedule(server, change, trigger, Optional.empty(), false);
+          // A merge is built from the commit the branch moved to, as the change-merged event says.
+          Optional<String> merged =
+              updated.merged()
+                  ? gerrit.get(server).branchHead(change.project(), change.branch())
+                  : Optional.empty();
+          schedule(server, change, trigger, merged, false);
         }
       }
     }
@@ -221,15 +226,19 @@ public final class Scheduler implements AutoCloseable {
       return; // The same event arrived twice (stream and catch-up): build it once.
     }
     for (BuildRecord older : store.activeForChange(server, change.number())) {
-      if (older.request().patchset().orElse(0) < change.patchset()
-          || forced
+      int olderPatchset = older.request().patchset().orElse(0);
+      // A recheck replaces the build of its own patch set, never that of a newer one.
+      if (olderPatchset < change.patchset()
+          || (forced && olderPatchset == change.patchset())
           || trigger == BuildTrigger.MERGE) {
         cancel(older, "superseded by patch set " + change.patchset());
       }
     }
     String revision = mergedRevision.orElse(change.revision());
     GerritRest rest = gerrit.get(server);
-    Optional<ChangeRef> mate = topicMate(rest, route, change);
+    // What was merged is what the branches hold: open changes of the topic are not part of it.
+    Optional<ChangeRef> mate =
+        trigger == BuildTrigger.MERGE ? Optional.empty() : topicMate(rest, route, change);
     String code;
     Optional<String> spec;
     switch (route.role()) {
@@ -304,10 +313,14 @@ public final class Scheduler implements AutoCloseable {
   private void cancel(BuildRecord build, String why) {
     if (store.finish(build.id(), BuildState.CANCELLED, clock.instant(), build.logPath(), why)) {
       log.info("build {} cancelled: {}", build.buildId(), why);
-      Thread thread = running.get(build.id());
-      if (thread != null) {
-        thread.interrupt();
-      }
+      // Interrupting under the map's lock: the worker removes itself under the same lock and then
+      // clears its interrupt, so a late cancellation can never hit the worker's next build.
+      running.computeIfPresent(
+          build.id(),
+          (id, thread) -> {
+            thread.interrupt();
+            return thread;
+          });
     }
   }
 
@@ -338,7 +351,16 @@ public final class Scheduler implements AutoCloseable {
         running.remove(id);
         Thread.interrupted(); // A cancellation aimed at this build must not hit the next one.
       }
-      store.get(id).ifPresent(this::report);
+      store.get(id).ifPresent(this::reportSafely);
+    }
+  }
+
+  /** Reports, or leaves the vote unrecorded for the next start to retry when Gerrit fails. */
+  private void reportSafely(BuildRecord build) {
+    try {
+      report(build);
+    } catch (RuntimeException e) {
+      log.warn("could not report build {} on Gerrit; the next start retries", build.buildId(), e);
     }
   }
 
@@ -383,6 +405,9 @@ public final class Scheduler implements AutoCloseable {
         }
       }
       String summary;
+      if (store.get(build.id()).map(b -> b.state() != BuildState.RUNNING).orElse(true)) {
+        return; // Cancelled meanwhile: what it built must not reach a repository.
+      }
       if (changes.isPresent() && state != BuildState.FAILED) {
         PublishOutcome outcome =
             publisher.publish(changes.get(), dist, new RepositoryRef(build.repository()), target);
@@ -412,6 +437,7 @@ public final class Scheduler implements AutoCloseable {
     NewBuild request = build.request();
     if (request.change().isEmpty()
         || build.vote().isPresent()
+        || !build.state().isFinal()
         || build.state() == BuildState.CANCELLED) {
       return;
     }
@@ -421,7 +447,8 @@ public final class Scheduler implements AutoCloseable {
     boolean ok = build.state() == BuildState.SUCCEEDED || build.state() == BuildState.REUSED;
     int vote = request.trigger() == BuildTrigger.REVIEW ? (ok ? 1 : -1) : 0;
     // A restart may find a build it reported just before stopping: Gerrit is asked first.
-    if (!rest.hasReviewWithTag(change, REVIEW_TAG, marker)) {
+    // The marker is followed by " succeeded" or " failed": b1 must not match b11's message.
+    if (!rest.hasReviewWithTag(change, REVIEW_TAG, marker + " ")) {
       rest.review(change, vote, message(build, marker, ok), REVIEW_TAG);
     }
     store.recordVote(build.id(), vote);

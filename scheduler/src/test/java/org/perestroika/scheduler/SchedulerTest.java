@@ -24,7 +24,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.config.SchedulerConfig;
@@ -612,9 +611,6 @@ class SchedulerTest {
     assertEquals(List.of(1, 1, 0), gerrit.reviews().stream().map(r -> r.verified()).toList());
   }
 
-  @Disabled(
-      "Scheduler.close() interrupts a running build, and report() then votes -1 on the build it"
-          + " left RUNNING: report() must skip builds that are not final")
   @Test
   void closingWhileABuildRunsVotesNothingAndTheNextSchedulerVotesOnItsResult() {
     gerrit.branchHead(SPEC, BRANCH, rev("spec head"));
@@ -641,9 +637,6 @@ class SchedulerTest {
     assertEquals(1, only(gerrit.reviews()).verified());
   }
 
-  @Disabled(
-      "Scheduler.report() looks for its earlier vote by the marker \"Perestroika build b1\","
-          + " which b11's message also contains: the marker must end where the build id does")
   @Test
   void aRestartLooksForTheVoteOfExactlyThatBuild() {
     ChangeRef change = patchset(5, CODE, 1, "nova 5,1");
@@ -668,10 +661,6 @@ class SchedulerTest {
     assertTrue(gerrit.reviewsOf(5).get(1).message().startsWith(marker(unreported) + " succeeded"));
   }
 
-  @Disabled(
-      "A Gerrit failure in Scheduler.report() escapes work() and ends the worker thread (and"
-          + " start(), when a restart reports): report() must catch it and leave the vote"
-          + " unrecorded")
   @Test
   void aVoteGerritRefusesDoesNotStopTheWorker() {
     gerrit.branchHead(SPEC, BRANCH, rev("spec head"));
@@ -694,10 +683,6 @@ class SchedulerTest {
     assertEquals(Optional.empty(), current(first).vote());
   }
 
-  @Disabled(
-      "Scheduler.schedule() pairs a merged change with the open change of its topic, so the"
-          + " release is published with packaging that was never merged: a MERGE build must pair"
-          + " with the other project's branch head")
   @Test
   void aMergedChangeIsBuiltWithTheOtherBranchHeadNotAnOpenChangeOfItsTopic() {
     gerrit.branchHead(SPEC, BRANCH, rev("spec head"));
