@@ -197,14 +197,8 @@ public final class Scheduler implements AutoCloseable {
       return Optional.empty();
     }
     GerritRest rest = gerrit.get(server);
-    String code =
-        rest.branchHead(route.get().codeProject(), branch)
-            .orElseThrow(() -> missing(route.get().codeProject(), branch));
-    Optional<String> spec =
-        route
-            .get()
-            .specProject()
-            .map(p -> rest.branchHead(p, branch).orElseThrow(() -> missing(p, branch)));
+    String code = head(rest, route.get().codeProject(), branch);
+    Optional<String> spec = route.get().specProject().map(p -> head(rest, p, branch));
     return Optional.of(
         enqueue(
             route.get(), BuildTrigger.MANUAL, Optional.empty(), code, spec, RepositoryRef.MIRROR));
