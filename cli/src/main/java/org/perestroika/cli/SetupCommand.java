@@ -58,8 +58,10 @@ final class SetupCommand implements Callable<Integer> {
           phases.run(
               "base image " + org.perestroika.worker.image.ImageStore.baseImage(imageDist),
               () ->
-                  farm.images().ensureBase(imageDist, farm.chroots().require(imageDist.name()))
-                      ? "imported from the chroot"
+                  farm.images()
+                          .ensureBase(
+                              imageDist, farm.chroots().require(imageDist.name()), phases::say)
+                      ? "made from the chroot"
                       : "already present"));
       outcomes.add(
           phases.run(

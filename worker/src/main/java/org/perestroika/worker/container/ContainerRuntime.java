@@ -19,9 +19,6 @@ public interface ContainerRuntime extends AutoCloseable {
   /** The image's labels, or empty when no image has that reference. */
   Optional<Map<String, String>> imageLabels(String reference);
 
-  /** Imports a root file system tarball as an image (as {@code docker import} does). */
-  void importImage(Path rootfsTar, String reference);
-
   /**
    * Builds an image from a directory holding a Dockerfile, with host networking for package
    * downloads, and labels it. Build output lines go to {@code progress}.

@@ -43,26 +43,42 @@ public final class ImageStore {
     return dist.family() + ":" + dist.name();
   }
 
-  /** Imports the base image from the snapshot unless it exists; true when it did the work. */
-  public boolean ensureBase(Dist dist, ChrootSnapshot snapshot) {
+  /** Label naming the chroot snapshot a base image was made from. */
+  public static final String SNAPSHOT_LABEL = "org.perestroika.snapshot";
+
+  /**
+   * Makes the base image from the snapshot unless it exists; true when it did the work. The
+   * snapshot's files are added to an empty image, which is what {@code docker import} does; the
+   * build endpoint is used because it streams its context, where docker-java's import does not.
+   */
+  public boolean ensureBase(Dist dist, ChrootSnapshot snapshot, Consumer<String> progress) {
     String reference = baseImage(dist);
     if (runtime.imageLabels(reference).isPresent()) {
       return false;
     }
+    Path context = scratch.resolve("context-base-" + dist.name());
     try {
-      Files.createDirectories(scratch);
-      Path tar = Files.createTempFile(scratch, dist.name() + "-rootfs-", ".tar");
-      try {
-        // A plain tar: compressing 500 MB only to have the engine decompress it costs seconds.
-        runner.check(
-            Command.of("tar", "-C", snapshot.directory().toString(), "-cf", tar.toString(), ".")
-                .withTimeout(Duration.ofMinutes(10)));
-        runtime.importImage(tar, reference);
-      } finally {
-        Files.deleteIfExists(tar);
-      }
+      runner.check(Command.of("rm", "-rf", context.toString()));
+      Files.createDirectories(context);
+      Files.writeString(
+          context.resolve("Dockerfile"),
+          "FROM scratch\nADD rootfs.tar /\nCMD [\"/bin/bash\"]\n",
+          StandardCharsets.UTF_8);
+      // A plain tar: compressing 500 MB only to have the engine decompress it costs seconds.
+      runner.check(
+          Command.of(
+                  "tar",
+                  "-C",
+                  snapshot.directory().toString(),
+                  "-cf",
+                  context.resolve("rootfs.tar").toString(),
+                  ".")
+              .withTimeout(Duration.ofMinutes(10)));
+      runtime.buildImage(context, reference, Map.of(SNAPSHOT_LABEL, snapshot.label()), progress);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      runner.run(Command.of("rm", "-rf", context.toString()));
     }
     return true;
   }

@@ -35,9 +35,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   public record Build(
       Path contextDir, String reference, Map<String, String> labels, Map<String, byte[]> files) {}
 
-  /** One call of {@link #importImage}; {@code tarExisted} tells whether the tarball was there. */
-  public record Import(Path rootfsTar, String reference, boolean tarExisted) {}
-
   private final Deque<Script> scripts = new ArrayDeque<>();
   private final List<Run> runs = new ArrayList<>();
   private final List<ContainerInfo> containers = new ArrayList<>();
@@ -45,7 +42,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   private final List<String> started = new ArrayList<>();
   private final Map<String, Map<String, String>> images = new LinkedHashMap<>();
   private final List<Build> builds = new ArrayList<>();
-  private final List<Import> imports = new ArrayList<>();
   private int nextId = 1;
   private boolean closed;
 
@@ -102,10 +98,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     return List.copyOf(builds);
   }
 
-  public synchronized List<Import> imports() {
-    return List.copyOf(imports);
-  }
-
   public synchronized boolean closed() {
     return closed;
   }
@@ -118,12 +110,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   @Override
   public synchronized Optional<Map<String, String>> imageLabels(String reference) {
     return Optional.ofNullable(images.get(reference));
-  }
-
-  @Override
-  public synchronized void importImage(Path rootfsTar, String reference) {
-    imports.add(new Import(rootfsTar, reference, Files.isRegularFile(rootfsTar)));
-    images.put(reference, Map.of());
   }
 
   @Override

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,30 +123,32 @@ class ImageStoreTest {
   }
 
   @Test
-  void theBaseImageIsImportedFromATarOfTheSnapshotThatIsDeletedAfterwards() throws IOException {
-    RecordingCommandRunner tar = new RecordingCommandRunner();
-    ImageStore store = new ImageStore(runtime, tar, scratch);
+  void theBaseImageIsBuiltFromATarOfTheSnapshotWhoseContextIsDeletedAfterwards()
+      throws IOException {
+    ImageStore store = new ImageStore(runtime, new ProcessCommandRunner(), scratch);
     Path chroot = Files.createDirectories(tmp.resolve("chroots/bookworm/20260101T000000Z"));
+    Files.writeString(
+        Files.createDirectories(chroot.resolve("etc")).resolve("debian_version"), "12.9\n");
     ChrootSnapshot snapshot =
         new ChrootSnapshot(
             "bookworm", "20260101T000000Z", chroot, Instant.parse("2026-01-01T00:00:00Z"));
 
-    assertTrue(store.ensureBase(BOOKWORM, snapshot));
+    assertTrue(store.ensureBase(BOOKWORM, snapshot, line -> {}));
 
-    assertEquals(1, runtime.imports().size());
-    FakeContainerRuntime.Import imported = runtime.imports().get(0);
-    assertEquals("debian:bookworm", imported.reference());
-    assertTrue(imported.tarExisted());
-    assertEquals(scratch, imported.rootfsTar().getParent());
-    assertTrue(imported.rootfsTar().getFileName().toString().startsWith("bookworm-rootfs-"));
+    assertEquals(1, runtime.builds().size());
+    FakeContainerRuntime.Build build = runtime.builds().get(0);
+    assertEquals("debian:bookworm", build.reference());
+    assertEquals(Map.of(ImageStore.SNAPSHOT_LABEL, "bookworm/20260101T000000Z"), build.labels());
     assertEquals(
-        List.of(
-            Command.of("tar", "-C", chroot.toString(), "-cf", imported.rootfsTar().toString(), ".")
-                .withTimeout(Duration.ofMinutes(10))),
-        tar.commands());
-    assertFalse(Files.exists(imported.rootfsTar()));
+        "FROM scratch\nADD rootfs.tar /\nCMD [\"/bin/bash\"]\n",
+        new String(build.files().get("Dockerfile"), java.nio.charset.StandardCharsets.UTF_8));
+    Path rootfs = Files.write(tmp.resolve("rootfs.tar"), build.files().get("rootfs.tar"));
+    String listing =
+        new ProcessCommandRunner().check(Command.of("tar", "-tf", rootfs.toString())).stdout();
+    assertTrue(listing.lines().anyMatch("./etc/debian_version"::equals), listing);
+    assertFalse(Files.exists(build.contextDir()), "the context is deleted afterwards");
 
-    assertFalse(store.ensureBase(BOOKWORM, snapshot), "an existing base image is kept");
-    assertEquals(1, runtime.imports().size());
+    assertFalse(store.ensureBase(BOOKWORM, snapshot, line -> {}), "an existing base image is kept");
+    assertEquals(1, runtime.builds().size());
   }
 }

@@ -20,10 +20,8 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -87,19 +85,6 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       return Optional.of(labels == null ? Map.of() : labels);
     } catch (NotFoundException e) {
       return Optional.empty();
-    }
-  }
-
-  @Override
-  @SuppressWarnings("deprecation") // withTag is the engine's own import parameter; no successor.
-  public void importImage(Path rootfsTar, String reference) {
-    int colon = reference.lastIndexOf(':');
-    String repository = colon < 0 ? reference : reference.substring(0, colon);
-    String tag = colon < 0 ? "latest" : reference.substring(colon + 1);
-    try (InputStream tar = Files.newInputStream(rootfsTar)) {
-      call(() -> client.createImageCmd(repository, tar).withTag(tag).exec());
-    } catch (IOException e) {
-      throw new EnvironmentException("cannot read " + rootfsTar + ": " + e.getMessage(), false, e);
     }
   }
 
