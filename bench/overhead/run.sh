@@ -59,7 +59,10 @@ java_path() {
 }
 
 # The same container as SbuildBuilder.containerSpec with the default build limits, staged and
-# cleaned up the same way, so the difference is the Java path alone.
+# cleaned up the same way, so the difference is the Java path alone. The sbuild command line is
+# the golden file the builder's unit test pins, so the two cannot drift apart.
+mapfile -t sbuild_args < <(sed "s/^--dist=bookworm$/--dist=$DIST/" \
+  "$repo_dir/worker/src/test/resources/golden/sbuild-tree.args")
 # shellcheck disable=SC2054 # the commas are tmpfs options
 docker_cli() {
   local out="$w/cli-$((++n))" t0 t1 status=0
@@ -74,9 +77,7 @@ docker_cli() {
     --tmpfs /var/lib/schroot/session:rw,size=16m \
     --tmpfs /var/lib/schroot/mount:rw,size=16m \
     --tmpfs /var/lib/schroot/union/underlay:rw,size=16m \
-    "$IMAGE" sbuild "--dist=$DIST" --chroot=perestroika --build-dir=/build --arch-all --source \
-    --no-run-lintian --no-run-piuparts --no-run-autopkgtest --nolog --no-clean-source \
-    >"$out.log" 2>&1 || status=$?
+    "$IMAGE" "${sbuild_args[@]}" >"$out.log" 2>&1 || status=$?
   rm -rf "${out:?}/$tree"
   t1=$(now_ns)
   measured cli "$t0" "$t1" "$out.log" "$status"
