@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.perestroika.core.file.FileTrees;
 import org.perestroika.core.gerrit.ChangeRef;
 import org.perestroika.core.gerrit.GerritEvent;
 import org.perestroika.core.model.BuildLimits;
@@ -364,8 +365,8 @@ public final class Scheduler implements AutoCloseable {
     Path logFile = dir.resolve("build.log");
     Instant started = clock.instant();
     // A build run again after a restart starts from nothing but its log.
-    deleteTree(dir.resolve("src"));
-    deleteTree(dir.resolve("out"));
+    FileTrees.delete(dir.resolve("src"));
+    FileTrees.delete(dir.resolve("out"));
     try (BufferedWriter writer = openLog(logFile)) {
       Consumer<String> line = text -> append(writer, text);
       Dist dist = dists.get(request.dist());
@@ -531,19 +532,6 @@ public final class Scheduler implements AutoCloseable {
       excerpt = "  ..." + excerpt.substring(excerpt.length() - MAX_EXCERPT);
     }
     return "the build " + result.status().word() + "; from its log:\n" + excerpt;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> tree = Files.walk(dir)) {
-      for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
-    }
   }
 
   private static BufferedWriter openLog(Path file) throws IOException {

@@ -45,7 +45,6 @@ import org.perestroika.scheduler.queue.BuildTrigger;
 import org.perestroika.scheduler.queue.DatabaseLocation;
 import org.perestroika.scheduler.queue.JdbcBuildStore;
 import org.perestroika.scheduler.queue.NewBuild;
-import org.perestroika.scheduler.queue.TestingClock;
 import org.perestroika.scheduler.routing.Router;
 import org.perestroika.scheduler.source.SourceSpec;
 import org.perestroika.scheduler.testing.FakeDispatcher;
@@ -53,6 +52,7 @@ import org.perestroika.scheduler.testing.FakeGerritRest;
 import org.perestroika.scheduler.testing.FakePackageBuilder;
 import org.perestroika.scheduler.testing.FakePublisher;
 import org.perestroika.scheduler.testing.FakeSourceAssembler;
+import org.perestroika.testing.TestingClock;
 
 /**
  * The scheduler from Gerrit event to vote, on a real build store (H2 in a temporary directory) with

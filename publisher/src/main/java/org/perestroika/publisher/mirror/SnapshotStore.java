@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.perestroika.core.file.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,7 +191,7 @@ public final class SnapshotStore {
       }
       outcome = change.apply(new Snapshot(work, current));
       if (!outcome.commit()) {
-        deleteTree(work);
+        FileTrees.delete(work);
         return outcome.value();
       }
       syncNewFiles(work);
@@ -215,8 +216,8 @@ public final class SnapshotStore {
   /** Deletes what a failed change left, keeping the change's own failure as the one reported. */
   private static void discard(Path dir, Throwable failure) {
     try {
-      deleteTree(dir);
-    } catch (IOException | RuntimeException e) {
+      FileTrees.delete(dir);
+    } catch (RuntimeException e) {
       failure.addSuppressed(e);
     }
   }
@@ -266,7 +267,7 @@ public final class SnapshotStore {
         boolean orphan = NUMBERED.matcher(name).matches() && Integer.parseInt(name) > currentNumber;
         if (partial || orphan) {
           log.warn("removing {}, left by a change that did not finish", entry);
-          deleteTree(entry);
+          FileTrees.delete(entry);
         }
       }
     }
@@ -376,39 +377,13 @@ public final class SnapshotStore {
     List<Path> older = numbered().stream().filter(dir -> dir.compareTo(current) <= 0).toList();
     for (int i = 0; i < older.size() - keep; i++) {
       try {
-        deleteTree(older.get(i));
+        FileTrees.delete(older.get(i));
         log.info("deleted old snapshot {}", older.get(i));
-      } catch (IOException | UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         // The new snapshot is live already; an old one left behind is retried next time.
         log.warn("could not delete old snapshot {}: {}", older.get(i), e.toString());
       }
     }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path directory, IOException e)
-              throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(directory);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   /** A change to apply to a snapshot copy. */

@@ -2,12 +2,9 @@ package org.perestroika.scheduler.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +14,7 @@ import java.util.Optional;
 import org.perestroika.core.debian.ChangelogEntry;
 import org.perestroika.core.debian.DebianChangelog;
 import org.perestroika.core.debian.InvalidSourceException;
+import org.perestroika.core.file.FileTrees;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.CommandRunner;
@@ -109,7 +107,7 @@ public final class GitSourceAssembler implements SourceAssembler {
       orig = Optional.of(work.resolve(tar.getFileName() + ".gz"));
     }
     if (spec.isSplit()) {
-      deleteRecursively(tree.resolve(DEBIAN));
+      FileTrees.delete(tree.resolve(DEBIAN));
       unpack(packaging, packagingCommit, prefix, work, List.of(DEBIAN));
     } else if (!nativePackage) {
       unpack(code, codeCommit, prefix, work, List.of(DEBIAN));
@@ -190,7 +188,7 @@ public final class GitSourceAssembler implements SourceAssembler {
     try {
       extract(tar, dir);
     } finally {
-      deleteRecursively(tar);
+      FileTrees.delete(tar);
     }
   }
 
@@ -199,37 +197,6 @@ public final class GitSourceAssembler implements SourceAssembler {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Removes a file or tree; symbolic links are removed, never followed. */
-  private static void deleteRecursively(Path path) {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          path,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure)
-                throws IOException {
-              if (failure != null) {
-                throw failure;
-              }
-              Files.delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + path + ": " + e.getMessage(), e);
     }
   }
 }

@@ -41,7 +41,7 @@ import org.perestroika.scheduler.queue.Builds;
 import org.perestroika.scheduler.queue.DatabaseLocation;
 import org.perestroika.scheduler.queue.JdbcBuildStore;
 import org.perestroika.scheduler.queue.NewBuild;
-import org.perestroika.scheduler.queue.TestingClock;
+import org.perestroika.testing.TestingClock;
 
 class ApiServerTest {
   private static final String SECRET = "s3cret";

@@ -20,7 +20,7 @@ import org.perestroika.scheduler.queue.BuildStore;
 import org.perestroika.scheduler.queue.Builds;
 import org.perestroika.scheduler.queue.DatabaseLocation;
 import org.perestroika.scheduler.queue.JdbcBuildStore;
-import org.perestroika.scheduler.queue.TestingClock;
+import org.perestroika.testing.TestingClock;
 
 class MetricsTest {
   @TempDir Path stateDir;

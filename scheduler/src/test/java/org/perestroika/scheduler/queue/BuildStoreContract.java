@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.perestroika.testing.TestingClock;
 
 /**
  * What every {@link BuildStore} must do, run against each implementation by a subclass that says

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.testing.TestingClock;
 
 /** Calls that returned are in the H2 file even when the process dies right after them. */
 class H2CrashTest {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.perestroika.core.EnvironmentException;
+import org.perestroika.testing.TestingClock;
 
 /** The build store contract, and the migrations, on a real PostgreSQL 15 of the test's own. */
 class PostgresBuildStoreIT extends BuildStoreContract {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.EnvironmentException;
 import org.perestroika.scheduler.queue.SchemaMigrations.Migration;
+import org.perestroika.testing.TestingClock;
 
 class SchemaMigrationsTest {
   private final TestingClock clock = TestingClock.at("2026-03-01T10:00:00Z");

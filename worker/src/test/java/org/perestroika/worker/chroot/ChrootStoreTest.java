@@ -29,7 +29,7 @@ import org.perestroika.core.process.CommandFailedException;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.testing.RecordingCommandRunner;
-import org.perestroika.worker.TestingClock;
+import org.perestroika.testing.TestingClock;
 import org.perestroika.worker.container.FakeContainerRuntime;
 import org.perestroika.worker.container.Ownership;
 

@@ -1,4 +1,4 @@
-package org.perestroika.scheduler.queue;
+package org.perestroika.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +20,10 @@ public final class TestingClock extends Clock {
 
   public synchronized void advance(Duration by) {
     now = now.plus(by);
+  }
+
+  public synchronized void set(Instant instant) {
+    now = instant;
   }
 
   @Override
