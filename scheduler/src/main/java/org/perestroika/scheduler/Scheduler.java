@@ -319,34 +319,54 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * A worker: takes queued builds one at a time until the scheduler closes. Nothing a build does,
+   * not even a cancellation's interrupt landing in a database call, may end this loop, or the
+   * scheduler would lose a slot for good.
+   */
   private void work() {
     while (!closed) {
       long id;
       try {
         id = queued.take();
       } catch (InterruptedException e) {
-        return;
+        continue; // Closing ends the loop; any other interrupt was meant for a finished build.
       }
-      Optional<BuildRecord> build = store.get(id);
-      if (build.isEmpty() || !store.start(id, clock.instant())) {
-        continue; // Cancelled while queued, or taken by another worker.
-      }
+      // Registered before it starts, so a cancellation from then on always reaches this thread.
       running.put(id, Thread.currentThread());
       try {
-        execute(store.get(id).orElseThrow());
+        if (store.start(id, clock.instant())) {
+          execute(store.get(id).orElseThrow());
+        }
       } catch (RuntimeException e) {
-        log.error("build {} failed to run", build.get().buildId(), e);
-        store.finish(
-            id,
-            BuildState.FAILED,
-            clock.instant(),
-            Optional.empty(),
-            "could not run: " + e.getMessage());
+        boolean cancelled = Thread.interrupted();
+        if (!cancelled) {
+          log.error("build {} failed to run", id, e);
+        }
+        finishAfterFault(id, e);
       } finally {
         running.remove(id);
         Thread.interrupted(); // A cancellation aimed at this build must not hit the next one.
       }
-      store.get(id).ifPresent(this::reportSafely);
+      try {
+        store.get(id).ifPresent(this::reportSafely);
+      } catch (RuntimeException e) {
+        log.warn("could not read build {} to report it; the next start retries", id, e);
+      }
+    }
+  }
+
+  /** Marks a build failed after a fault; a no-op when it already ended, e.g. cancelled. */
+  private void finishAfterFault(long id, RuntimeException fault) {
+    try {
+      store.finish(
+          id,
+          BuildState.FAILED,
+          clock.instant(),
+          Optional.empty(),
+          "could not run: " + fault.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("could not record the fault of build {}; a restart runs it again", id, e);
     }
   }
 
