@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       ChrootCommand.class,
       BuildCommand.class,
       PublishCommand.class,
-      SchedulerCommand.class
+      SchedulerCommand.class,
+      VersionsCommand.class
     })
 public final class Main {
   /** The package built, or the command did what was asked. */
