@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import org.perestroika.core.version.DebianVersion;
 import org.perestroika.core.version.MosVersioning;
+import org.perestroika.core.version.RpmVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -21,7 +22,9 @@ final class VersionsCommand {
 
   /** Version comparators by package kind; each returns -1, 0 or 1. */
   static final Map<String, BiFunction<String, String, Integer>> COMPARATORS =
-      Map.of("deb", (a, b) -> DebianVersion.parse(a).compareTo(DebianVersion.parse(b)));
+      Map.of(
+          "deb", (a, b) -> DebianVersion.parse(a).compareTo(DebianVersion.parse(b)),
+          "rpm", (a, b) -> RpmVersion.parse(a).compareTo(RpmVersion.parse(b)));
 
   @CommandLine.Command(
       name = "compare",
@@ -32,10 +35,11 @@ final class VersionsCommand {
         "Examples (the spec's):",
         "  perestroika versions compare deb 2.1.0-1~u14.04+mos1 2.1.0-1   # -1",
         "  perestroika versions compare deb 2.1.0-0~u14.04+mos1 2.1.0     # -1: 0~ is low",
-        "  perestroika versions compare deb 1.0-0u~u14.04+mos1 1.0-0      # 1"
+        "  perestroika versions compare deb 1.0-0u~u14.04+mos1 1.0-0      # 1",
+        "  perestroika versions compare rpm 1.0~rc1-1 1.0-1               # -1"
       })
   static final class Compare implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "KIND", description = "package kind: deb")
+    @Parameters(index = "0", paramLabel = "KIND", description = "package kind: deb or rpm")
     String kind;
 
     @Parameters(index = "1", paramLabel = "A", description = "a version, such as 2.1.0-1")

@@ -83,13 +83,26 @@ class VersionsCommandTest {
   @Test
   void compareRefusesAnUnknownKindListingTheKnownOnes() {
     assertFails(
-        "perestroika: error: unknown version kind 'rpm'; known kinds: deb",
+        "perestroika: error: unknown version kind 'apk'; known kinds: deb, rpm",
         "versions",
         "compare",
-        "rpm",
+        "apk",
         "1.0-1",
         "1.0-2");
-    assertEquals(Set.of("deb"), VersionsCommand.COMPARATORS.keySet());
+    assertEquals(Set.of("deb", "rpm"), VersionsCommand.COMPARATORS.keySet());
+  }
+
+  @ParameterizedTest(name = "rpm {0} vs {1}")
+  @CsvSource({"1.0~rc1-1, 1.0-1, -1", "1:1.0, 2.0, 1", "1.0^git1, 1.0, 1", "1.01, 1.1, 0"})
+  void compareOrdersRpmVersionsAsRpmDoes(String a, String b, String expected) {
+    assertEquals(Main.OK, Main.run("versions", "compare", "rpm", a, b));
+    assertEquals(expected, out().strip());
+  }
+
+  @Test
+  void aMalformedRpmVersionIsAnInputError() {
+    assertEquals(Main.ERROR, Main.run("versions", "compare", "rpm", "1.0-", "1.0"));
+    assertTrue(err().startsWith("perestroika: error: "), err());
   }
 
   @ParameterizedTest(name = "{0}")
