@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.perestroika.core.config.SchedulerConfig;
 import org.perestroika.core.gerrit.GerritEvent;
 import org.perestroika.core.model.Dist;
+import org.perestroika.core.service.PackageBuilder;
 import org.perestroika.scheduler.Scheduler;
 import org.perestroika.scheduler.SchedulerListener;
 import org.perestroika.scheduler.dispatch.Dispatcher;
@@ -112,7 +113,8 @@ final class SchedulerCommand implements Callable<Integer> {
           new GitSourceAssembler(farm.runner, home.resolve("git").resolve(gerrit.name()), remote));
     }
 
-    Dispatcher dispatcher = dispatcher(farm, settings);
+    PackageBuilder builder = farm.sbuild();
+    Dispatcher dispatcher = dispatcher(settings, builder);
     Ownership.reapOrphans(farm.containers(), line -> System.out.println("[scheduler] " + line));
     Map<String, Dist> dists = farm.config.dists();
     String apiUrl = "http://" + settings.listen();
@@ -122,7 +124,7 @@ final class SchedulerCommand implements Callable<Integer> {
             store,
             rest,
             sources,
-            farm.sbuild(),
+            builder,
             farm.publisher(),
             dispatcher,
             dists,
@@ -206,9 +208,9 @@ final class SchedulerCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static Dispatcher dispatcher(Farm farm, SchedulerConfig settings) {
+  private static Dispatcher dispatcher(SchedulerConfig settings, PackageBuilder builder) {
     if (settings.dispatcher().equals("local")) {
-      return new LocalDispatcher(farm.sbuild(), settings.slots());
+      return new LocalDispatcher(builder, settings.slots());
     }
     SchedulerConfig.Jenkins jenkins = settings.jenkins().orElseThrow();
     Router router = new Router(settings);

@@ -9,6 +9,7 @@ import org.perestroika.core.version.MosVersioning;
 import org.perestroika.core.version.RpmVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -88,21 +89,12 @@ final class VersionsCommand {
           description = "software version without Debian revision, such as 6.1")
       String upstream;
 
-      @Option(
-          names = "--distro-token",
-          required = true,
-          description = "base distro release, such as u14.04 (trusty) or deb12 (bookworm)")
-      String distroToken;
-
-      @Option(
-          names = "--subrevision",
-          defaultValue = "1",
-          description = "the N in +mosN, from 1 (default: ${DEFAULT-VALUE}), such as 2")
-      int subrevision;
+      @Mixin NewRevision revision;
 
       @Override
       public Integer call() {
-        System.out.println(MosVersioning.mosSpecific(upstream, distroToken, subrevision));
+        System.out.println(
+            MosVersioning.mosSpecific(upstream, revision.distroToken, revision.subrevision));
         return Main.OK;
       }
     }
@@ -131,22 +123,13 @@ final class VersionsCommand {
           description = "the base distro package's version, such as 6.14.0-2.3ubuntu4")
       String from;
 
-      @Option(
-          names = "--distro-token",
-          required = true,
-          description = "base distro release, such as u14.04 (trusty) or deb12 (bookworm)")
-      String distroToken;
-
-      @Option(
-          names = "--subrevision",
-          defaultValue = "1",
-          description = "the N in +mosN, from 1 (default: ${DEFAULT-VALUE}), such as 2")
-      int subrevision;
+      @Mixin NewRevision revision;
 
       @Override
       public Integer call() {
         System.out.println(
-            MosVersioning.divergent(DebianVersion.parse(from), distroToken, subrevision));
+            MosVersioning.divergent(
+                DebianVersion.parse(from), revision.distroToken, revision.subrevision));
         return Main.OK;
       }
     }
@@ -258,5 +241,20 @@ final class VersionsCommand {
         return Main.OK;
       }
     }
+  }
+
+  /** The options of a new MOS revision: the base distro's token and the subrevision. */
+  static final class NewRevision {
+    @Option(
+        names = "--distro-token",
+        required = true,
+        description = "base distro release, such as u14.04 (trusty) or deb12 (bookworm)")
+    String distroToken;
+
+    @Option(
+        names = "--subrevision",
+        defaultValue = "1",
+        description = "the N in +mosN, from 1 (default: ${DEFAULT-VALUE}), such as 2")
+    int subrevision;
   }
 }

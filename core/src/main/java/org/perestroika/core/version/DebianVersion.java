@@ -22,7 +22,7 @@ public record DebianVersion(int epoch, String upstream, String revision)
     if (upstream.isEmpty()) {
       throw invalid(shown, "the upstream version is empty");
     }
-    if (!isDigit(upstream.charAt(0))) {
+    if (!VersionText.isDigit(upstream.charAt(0))) {
       throw invalid(shown, "the upstream version must start with a digit");
     }
     for (int i = 0; i < upstream.length(); i++) {
@@ -65,33 +65,11 @@ public record DebianVersion(int epoch, String upstream, String revision)
     if (version.isEmpty()) {
       throw invalid(text, "the version is empty");
     }
-    for (int i = 0; i < version.length(); i++) {
-      if (Character.isWhitespace(version.charAt(i))) {
-        throw invalid(text, "a version cannot contain spaces");
-      }
-    }
-    int epoch = 0;
-    String rest = version;
-    int colon = version.indexOf(':');
-    if (colon >= 0) {
-      String digits = version.substring(0, colon);
-      if (digits.isEmpty()) {
-        throw invalid(text, "the epoch before ':' is empty");
-      }
-      for (int i = 0; i < digits.length(); i++) {
-        if (!isDigit(digits.charAt(i))) {
-          throw invalid(text, "the epoch '" + digits + "' is not a number");
-        }
-      }
-      try {
-        epoch = Integer.parseInt(digits);
-      } catch (NumberFormatException e) {
-        throw invalid(text, "the epoch '" + digits + "' is too big");
-      }
-      rest = version.substring(colon + 1);
-      if (rest.isEmpty()) {
-        throw invalid(text, "nothing follows the epoch's ':'");
-      }
+    VersionText.Epoch split = VersionText.splitEpoch(version, why -> invalid(text, why));
+    int epoch = split.epoch();
+    String rest = split.rest();
+    if (version.indexOf(':') >= 0 && rest.isEmpty()) {
+      throw invalid(text, "nothing follows the epoch's ':'");
     }
     String revision = "";
     int hyphen = rest.lastIndexOf('-');
@@ -157,8 +135,8 @@ public record DebianVersion(int epoch, String upstream, String revision)
     int i = 0;
     int j = 0;
     while (i < a.length() || j < b.length()) {
-      while ((i < a.length() && !isDigit(a.charAt(i)))
-          || (j < b.length() && !isDigit(b.charAt(j)))) {
+      while ((i < a.length() && !VersionText.isDigit(a.charAt(i)))
+          || (j < b.length() && !VersionText.isDigit(b.charAt(j)))) {
         int left = weight(a, i);
         int right = weight(b, j);
         if (left != right) {
@@ -196,7 +174,7 @@ public record DebianVersion(int epoch, String upstream, String revision)
       return 0;
     }
     char c = s.charAt(index);
-    if (isDigit(c)) {
+    if (VersionText.isDigit(c)) {
       return 0;
     }
     if (isLetter(c)) {
@@ -218,14 +196,10 @@ public record DebianVersion(int epoch, String upstream, String revision)
 
   private static int digitsEnd(String s, int from) {
     int index = from;
-    while (index < s.length() && isDigit(s.charAt(index))) {
+    while (index < s.length() && VersionText.isDigit(s.charAt(index))) {
       index++;
     }
     return index;
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
   }
 
   private static boolean isLetter(char c) {
@@ -233,7 +207,7 @@ public record DebianVersion(int epoch, String upstream, String revision)
   }
 
   private static boolean isAlphanumeric(char c) {
-    return isDigit(c) || isLetter(c);
+    return VersionText.isDigit(c) || isLetter(c);
   }
 
   private static IllegalArgumentException invalid(String version, String why) {

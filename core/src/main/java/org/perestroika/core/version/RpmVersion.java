@@ -47,31 +47,9 @@ public record RpmVersion(int epoch, String version, String release)
     if (text.isEmpty()) {
       throw invalid(text, "the version is empty");
     }
-    for (int i = 0; i < text.length(); i++) {
-      if (Character.isWhitespace(text.charAt(i))) {
-        throw invalid(text, "a version cannot contain whitespace");
-      }
-    }
-    int epoch = 0;
-    String rest = text;
-    int colon = text.indexOf(':');
-    if (colon >= 0) {
-      String digits = text.substring(0, colon);
-      if (digits.isEmpty()) {
-        throw invalid(text, "the epoch before ':' is empty");
-      }
-      for (int i = 0; i < digits.length(); i++) {
-        if (!isDigit(digits.charAt(i))) {
-          throw invalid(text, "the epoch '" + digits + "' is not a number");
-        }
-      }
-      try {
-        epoch = Integer.parseInt(digits);
-      } catch (NumberFormatException e) {
-        throw invalid(text, "the epoch '" + digits + "' is too big");
-      }
-      rest = text.substring(colon + 1);
-    }
+    VersionText.Epoch split = VersionText.splitEpoch(text, why -> invalid(text, why));
+    int epoch = split.epoch();
+    String rest = split.rest();
     String release = "";
     int hyphen = rest.lastIndexOf('-');
     if (hyphen >= 0) {
@@ -171,7 +149,7 @@ public record RpmVersion(int epoch, String version, String release)
         break;
       }
       // The run's kind is decided by the left side; the right side takes a run of the same kind.
-      boolean numeric = isDigit(x);
+      boolean numeric = VersionText.isDigit(x);
       int endA = runEnd(a, i, numeric);
       int endB = runEnd(b, j, numeric);
       if (endB == j) {
@@ -226,7 +204,8 @@ public record RpmVersion(int epoch, String version, String release)
 
   private static int runEnd(String s, int from, boolean digits) {
     int index = from;
-    while (index < s.length() && (digits ? isDigit(s.charAt(index)) : isLetter(s.charAt(index)))) {
+    while (index < s.length()
+        && (digits ? VersionText.isDigit(s.charAt(index)) : isLetter(s.charAt(index)))) {
       index++;
     }
     return index;
@@ -259,16 +238,12 @@ public record RpmVersion(int epoch, String version, String release)
     return text.toString();
   }
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
   private static boolean isLetter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   private static boolean isAlphanumeric(char c) {
-    return isDigit(c) || isLetter(c);
+    return VersionText.isDigit(c) || isLetter(c);
   }
 
   private static IllegalArgumentException invalid(String version, String why) {

@@ -126,7 +126,7 @@ class DebianVersionTest {
       value = {
         "'' | the version is empty",
         "'   ' | the version is empty",
-        "1.0 1 | cannot contain spaces",
+        "1.0 1 | cannot contain whitespace",
         ":1.0 | the epoch before ':' is empty",
         "a:1.0 | the epoch 'a' is not a number",
         "-1:1.0 | the epoch '-1' is not a number",

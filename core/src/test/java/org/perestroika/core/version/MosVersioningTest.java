@@ -178,7 +178,7 @@ class MosVersioningTest {
       delimiter = '|',
       value = {
         "upstream with a revision | 6.1-1 | u14.04 | 1 | has a Debian revision",
-        "upstream with a space | 6 .1 | u14.04 | 1 | spaces",
+        "upstream with a space | 6 .1 | u14.04 | 1 | whitespace",
         "empty upstream | '' | u14.04 | 1 | empty",
         "upstream not starting with a digit | v6.1 | u14.04 | 1 | start with a digit",
         "token with a space | 6.1 | 'u14.04 ' | 1 | distro token",
