@@ -1,12 +1,8 @@
 package org.perestroika.core.version;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
@@ -19,7 +15,7 @@ class DebianVersionDpkgIT {
 
   @Test
   void agreesWithDpkgCompareVersions() {
-    requireDpkg();
+    VersionOrderingPropertyIT.requirePrograms("dpkg");
     CommandRunner runner = new ProcessCommandRunner();
     Random random = new Random(20261121);
     for (int i = 0; i < 300; i++) {
@@ -55,16 +51,5 @@ class DebianVersionDpkgIT {
       text.append(alphabet.charAt(random.nextInt(alphabet.length())));
     }
     return text.toString();
-  }
-
-  /** On CI a missing tool fails the build; elsewhere the test is skipped. */
-  private static void requireDpkg() {
-    if (Files.isExecutable(Path.of("/usr/bin/dpkg"))) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("dpkg is required on CI (apt-get install dpkg)");
-    }
-    Assumptions.abort("dpkg not installed");
   }
 }

@@ -296,7 +296,7 @@ class VersionOrderingPropertyIT {
   }
 
   /** On CI a missing tool fails the build; elsewhere the test is skipped. */
-  private static void requirePrograms(String... programs) {
+  static void requirePrograms(String... programs) {
     List<String> missing = new ArrayList<>();
     String path = System.getenv().getOrDefault("PATH", "");
     for (String program : programs) {
@@ -315,7 +315,7 @@ class VersionOrderingPropertyIT {
       return;
     }
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("required on CI but not installed: " + missing + " (apt-get install dpkg rpm)");
+      fail("required on CI but not installed: " + missing + " (apt-get install them)");
     }
     Assumptions.abort("not installed: " + missing);
   }
