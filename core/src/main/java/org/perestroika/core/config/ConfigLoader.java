@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.perestroika.core.model.Release;
+import org.perestroika.core.model.ReleaseProgression;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -193,7 +195,9 @@ public final class ConfigLoader {
         "base-url",
         "origin",
         "architectures",
-        "keep-snapshots");
+        "keep-snapshots",
+        "progression",
+        "ga-releases");
     Optional<Path> repoRoot =
         Optional.ofNullable(string(fields, "publisher.", "repo-root", null)).map(Path::of);
     Optional<String> key = Optional.ofNullable(string(fields, "publisher.", "signing-key", null));
@@ -209,7 +213,29 @@ public final class ConfigLoader {
     if (keep < 1) {
       problems.add("publisher.keep-snapshots: must be at least 1, got " + keep);
     }
-    return new PerestroikaConfig.Publisher(repoRoot, key, baseUrl, origin, architectures, keep);
+    List<Release> progression = releases(fields, "progression");
+    List<Release> gaReleases = releases(fields, "ga-releases");
+    ReleaseProgression order =
+        attempt("publisher.progression", () -> new ReleaseProgression(progression))
+            .orElse(ReleaseProgression.natural());
+    return new PerestroikaConfig.Publisher(
+        repoRoot, key, baseUrl, origin, architectures, keep, order, Set.copyOf(gaReleases));
+  }
+
+  /** A list of release names under {@code publisher.<key>}, each checked. */
+  private List<Release> releases(Map<String, Object> fields, String key) {
+    if (!fields.containsKey(key)) {
+      return List.of();
+    }
+    if (!(fields.get(key) instanceof List<?> list)) {
+      problems.add("publisher." + key + ": must be a list of releases, such as [mos9.0, mos10.0]");
+      return List.of();
+    }
+    List<Release> releases = new ArrayList<>();
+    for (Object name : list) {
+      attempt("publisher." + key, () -> new Release(String.valueOf(name))).ifPresent(releases::add);
+    }
+    return releases;
   }
 
   private SchedulerConfig scheduler(Map<String, Object> fields, Map<String, Dist> dists) {

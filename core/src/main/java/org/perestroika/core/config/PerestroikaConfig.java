@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.Release;
+import org.perestroika.core.model.ReleaseProgression;
 
 /**
  * The whole configuration of a Perestroika host, as read from YAML by {@link ConfigLoader}.
@@ -53,7 +56,9 @@ public record PerestroikaConfig(
             publisher.baseUrl(),
             publisher.origin(),
             publisher.architectures(),
-            publisher.keepSnapshots());
+            publisher.keepSnapshots(),
+            publisher.progression(),
+            publisher.gaReleases());
     return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, moved, scheduler);
   }
 
@@ -101,6 +106,8 @@ public record PerestroikaConfig(
    * @param origin the Origin and Label written to Release files
    * @param architectures binary architectures the repositories carry
    * @param keepSnapshots how many earlier repository states to keep for readers mid-download
+   * @param progression the order of releases along which no version may go down
+   * @param gaReleases releases past GA, whose base suite takes no more packages
    */
   public record Publisher(
       Optional<Path> repoRoot,
@@ -108,13 +115,17 @@ public record PerestroikaConfig(
       Optional<String> baseUrl,
       String origin,
       List<String> architectures,
-      int keepSnapshots) {
+      int keepSnapshots,
+      ReleaseProgression progression,
+      Set<Release> gaReleases) {
     public Publisher {
       Objects.requireNonNull(repoRoot, "repoRoot");
       Objects.requireNonNull(signingKey, "signingKey");
       Objects.requireNonNull(baseUrl, "baseUrl");
       Objects.requireNonNull(origin, "origin");
       architectures = List.copyOf(architectures);
+      Objects.requireNonNull(progression, "progression");
+      gaReleases = Set.copyOf(gaReleases);
     }
   }
 }

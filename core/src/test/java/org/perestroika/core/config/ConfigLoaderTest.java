@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.perestroika.core.model.Release;
+import org.perestroika.core.model.ReleaseProgression;
 
 class ConfigLoaderTest {
   private static final String SOURCE = "/etc/perestroika/config.yaml";
@@ -50,7 +53,9 @@ class ConfigLoaderTest {
             Optional.empty(),
             "Perestroika",
             List.of("amd64"),
-            3),
+            3,
+            ReleaseProgression.natural(),
+            Set.of()),
         config.publisher());
     assertEquals(config, ConfigLoader.defaults(Optional.empty()));
   }
@@ -93,6 +98,8 @@ class ConfigLoaderTest {
               origin: Example
               architectures: [amd64, arm64]
               keep-snapshots: 5
+              progression: [mos9.0, mos10.0]
+              ga-releases: [mos9.0]
             """);
 
     assertEquals(Path.of("/srv/perestroika"), config.stateDir());
@@ -117,7 +124,9 @@ class ConfigLoaderTest {
             Optional.empty(),
             "Example",
             List.of("amd64", "arm64"),
-            5),
+            5,
+            new ReleaseProgression(List.of(new Release("mos9.0"), new Release("mos10.0"))),
+            Set.of(new Release("mos9.0"))),
         config.publisher());
     assertEquals(Path.of("/srv/mirror"), config.repositoryRoot());
   }
@@ -180,6 +189,8 @@ class ConfigLoaderTest {
                     publisher:
                       architectures: amd64
                       keep-snapshots: 0
+                      progression: [mos9.0, MOS10, mos9.0]
+                      ga-releases: mos9.0
                     """));
 
     assertEquals(
@@ -190,7 +201,11 @@ class ConfigLoaderTest {
             "dists.sid.suite: unknown key (allowed: family, format, mirror)",
             "build-limits: build memory must be at least 64 MiB",
             "publisher.architectures: must be a list, such as [amd64, arm64]",
-            "publisher.keep-snapshots: must be at least 1, got 0"),
+            "publisher.keep-snapshots: must be at least 1, got 0",
+            "publisher.progression: release 'MOS10' is not of the form letters then a version,"
+                + " such as mos10.0",
+            "publisher.ga-releases: must be a list of releases, such as [mos9.0, mos10.0]",
+            "publisher.progression: the release progression [mos9.0, mos9.0] names one twice"),
         e.problems());
   }
 
