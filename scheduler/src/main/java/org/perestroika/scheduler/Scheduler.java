@@ -236,25 +236,41 @@ public final class Scheduler implements AutoCloseable {
         trigger == BuildTrigger.MERGE ? Optional.empty() : topicMate(rest, route, change);
     String code;
     Optional<String> spec;
-    switch (route.role()) {
-      case CODE -> {
-        code = revision;
-        spec =
-            Optional.of(
-                mate.map(ChangeRef::revision)
-                    .orElseGet(
-                        () -> head(rest, route.specProject().orElseThrow(), route.branch())));
+    try {
+      switch (route.role()) {
+        case CODE -> {
+          code = revision;
+          spec =
+              Optional.of(
+                  mate.map(ChangeRef::revision)
+                      .orElseGet(
+                          () -> head(rest, route.specProject().orElseThrow(), route.branch())));
+        }
+        case SPEC -> {
+          code =
+              mate.map(ChangeRef::revision)
+                  .orElseGet(() -> head(rest, route.codeProject(), route.branch()));
+          spec = Optional.of(revision);
+        }
+        default -> {
+          code = revision;
+          spec = Optional.empty();
+        }
       }
-      case SPEC -> {
-        code =
-            mate.map(ChangeRef::revision)
-                .orElseGet(() -> head(rest, route.codeProject(), route.branch()));
-        spec = Optional.of(revision);
+    } catch (MissingPairException e) {
+      // Nothing can be built until the other half exists, and a silent change looks stuck.
+      log.warn("cannot build change {}: {}", change.label(), e.getMessage());
+      if (trigger != BuildTrigger.MERGE) {
+        rest.review(
+            change,
+            -1,
+            "Perestroika cannot build this change: "
+                + e.getMessage()
+                + ". Create that branch, or push the other half in the same topic, then comment"
+                + " \"recheck\".",
+            REVIEW_TAG);
       }
-      default -> {
-        code = revision;
-        spec = Optional.empty();
-      }
+      return;
     }
     RepositoryRef repository =
         trigger == BuildTrigger.MERGE
@@ -528,8 +544,15 @@ public final class Scheduler implements AutoCloseable {
     return rest.branchHead(project, branch).orElseThrow(() -> missing(project, branch));
   }
 
-  private static IllegalStateException missing(String project, String branch) {
-    return new IllegalStateException(project + " has no branch " + branch + " to pair with");
+  private static MissingPairException missing(String project, String branch) {
+    return new MissingPairException(project + " has no branch " + branch + " to pair with");
+  }
+
+  /** The other half of a code/spec pair is not there to build with. */
+  private static final class MissingPairException extends IllegalStateException {
+    MissingPairException(String message) {
+      super(message);
+    }
   }
 
   private static Optional<Path> changesIn(Path dir) {

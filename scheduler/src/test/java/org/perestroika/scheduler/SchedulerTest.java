@@ -180,6 +180,24 @@ class SchedulerTest {
   }
 
   @Test
+  void aChangeWhoseSpecProjectLacksTheBranchIsVotedMinusOneWithTheReason() {
+    ChangeRef change = patchset(5, CODE, 1, "nova 5,1");
+    Scheduler scheduler = started();
+
+    scheduler.onEvent(SERVER, created(change));
+
+    assertEquals(List.of(), buildsOf(5));
+    FakeGerritRest.Review review = only(gerrit.reviews());
+    assertEquals(change, review.change());
+    assertEquals(-1, review.verified());
+    assertEquals(Scheduler.REVIEW_TAG, review.tag());
+    assertTrue(
+        review.message().contains(SPEC + " has no branch " + BRANCH + " to pair with"),
+        review.message());
+    assertTrue(review.message().contains("recheck"), review.message());
+  }
+
+  @Test
   void aFailedBuildVotesMinusOneWithTheTailOfItsLog() {
     gerrit.branchHead(SPEC, BRANCH, rev("spec head"));
     ChangeRef change = patchset(5, CODE, 1, "nova 5,1");
