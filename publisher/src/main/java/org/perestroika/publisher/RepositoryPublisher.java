@@ -52,11 +52,20 @@ public final class RepositoryPublisher implements PackagePublisher {
 
   /** The URL clients use for that repository's root. */
   public String url(Dist dist, RepositoryRef repository) {
+    return url(root, baseUrl, dist, repository);
+  }
+
+  /**
+   * The URL clients use for the root of a dist's repository in a tree under {@code root}: below
+   * {@code baseUrl} when there is one, else a file: URL.
+   */
+  public static String url(
+      Path root, Optional<String> baseUrl, Dist dist, RepositoryRef repository) {
     String relative =
         repository.isMirror() ? dist.family() : repository.path() + "/" + dist.family();
     return baseUrl
         .map(base -> base.replaceAll("/+$", "") + "/" + relative)
-        .orElse("file:" + root.resolve(relative));
+        .orElse("file:" + root.toAbsolutePath().normalize().resolve(relative));
   }
 
   @Override
