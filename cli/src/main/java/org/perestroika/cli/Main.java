@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       BuildCommand.class,
       PublishCommand.class,
       ClientConfigCommand.class,
+      RepoCommand.class,
       SchedulerCommand.class,
       VersionsCommand.class
     })
@@ -28,7 +29,7 @@ public final class Main {
   /** The package built, or the command did what was asked. */
   static final int OK = 0;
 
-  /** The package failed to build, or the repository refused it. */
+  /** The package failed to build, the repository refused it, or a release failed its check. */
   static final int REFUSED = 1;
 
   /** Bad usage, bad input or an environment that is not ready; the message says what to do. */
