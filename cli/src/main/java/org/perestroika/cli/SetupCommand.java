@@ -27,7 +27,16 @@ import picocli.CommandLine.ParentCommand;
 final class SetupCommand implements Callable<Integer> {
   /** Host tools the worker and publisher run, by Debian package. */
   static final List<String> HOST_PACKAGES =
-      List.of("debootstrap", "reprepro", "gnupg", "rsync", "dpkg-dev", "tar", "git");
+      List.of(
+          "debootstrap",
+          "reprepro",
+          "gnupg",
+          "rsync",
+          "dpkg-dev",
+          "tar",
+          "git",
+          "xz-utils",
+          "debian-archive-keyring");
 
   private static final Duration ENGINE_START = Duration.ofSeconds(60);
 
