@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.policy.PolicyViolation;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.publisher.upstream.BaseDistroIndex;
+import org.perestroika.publisher.upstream.FixtureArchive;
 import org.perestroika.testing.Requirements;
 import org.perestroika.testing.gpg.ThrowawayGpgHome;
 
@@ -43,6 +46,7 @@ import org.perestroika.testing.gpg.ThrowawayGpgHome;
 class AptRepositoryIT {
   private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
   private static final PublishTarget UPDATES = PublishTarget.parse("mos10.0-updates");
+  private static final PublishTarget MOS9_UPDATES = PublishTarget.parse("mos9.0-updates");
   private static final String V1 = "1.0-1~deb12+mos1";
   private static final String V2 = "1.0-2~deb12+mos1";
   private static final String V3 = "1.0-3~deb12+mos1";
@@ -58,7 +62,7 @@ class AptRepositoryIT {
 
   @BeforeAll
   static void createKey() {
-    Requirements.requirePrograms("reprepro", "gpg", "gpgv", "gpgconf");
+    Requirements.requirePrograms("reprepro", "gpg", "gpgv", "gpgconf", "xz");
     key = ThrowawayGpgHome.create();
   }
 
@@ -247,6 +251,168 @@ class AptRepositoryIT {
     assertTrue(
         Files.readString(root.resolve("dists/mos10.0-updates/main/binary-amd64/Packages"))
             .contains("Version: " + V1 + "\n"));
+  }
+
+  @Test
+  void versionsNeverGoDownWithinAReleaseNorAlongTheProgression() throws IOException {
+    Path second = uploads.build(V2, "second");
+    assertInstanceOf(PublishResult.Published.class, repository.publish(second, MOS9_UPDATES));
+    Path first = uploads.build(V1, "first");
+
+    assertEquals(
+        List.of(
+            "perestroika-hello "
+                + V1
+                + " is lower than "
+                + V2
+                + " in mos9.0-updates: versions never go down along the release progression, and"
+                + " mos9.0 comes before mos10.0; publish "
+                + V2
+                + " or a higher version"),
+        messages(repository.publish(first, PROPOSED)));
+    assertEquals(
+        List.of(
+            "perestroika-hello "
+                + V1
+                + " is lower than "
+                + V2
+                + " in mos9.0-updates: versions never go down within mos9.0; publish "
+                + V2
+                + " or a higher version"),
+        messages(repository.publish(first, PublishTarget.parse("mos9.0-proposed"))));
+
+    // The same version, unchanged, may be ported to the next release.
+    assertInstanceOf(PublishResult.Published.class, repository.publish(second, PROPOSED));
+    // A later release never bounds an earlier one: mos9.0 gets a backport below mos10.0's.
+    assertInstanceOf(
+        PublishResult.Published.class, repository.publish(uploads.build(V3, "third"), UPDATES));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(uploads.build(V2 + "+mos9.0+1", "backport"), MOS9_UPDATES));
+    // The earlier release's proposed suite never shipped, so it does not bound mos10.0.
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(
+            uploads.build("1.0-9~deb12+mos1", "proposed only"),
+            PublishTarget.parse("mos9.0-proposed")));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(
+            uploads.build("1.0-4~deb12+mos1", "fourth"), PublishTarget.parse("mos10.0-hotfix")));
+  }
+
+  @Test
+  void theSameVersionWithOtherContentIsRefusedInAnyRelease() throws IOException {
+    repository.publish(uploads.build(V1, "first"), MOS9_UPDATES);
+    Path rebuilt = uploads.build(V1, "different");
+    String before = fingerprint();
+
+    List<String> messages = messages(repository.publish(rebuilt, PROPOSED));
+
+    // The .dsc, the debian tarball and the .deb changed; the orig tarball did not.
+    assertEquals(3, messages.size(), messages.toString());
+    String changed = "perestroika-hello " + V1 + " is already published with different content: ";
+    assertTrue(messages.stream().allMatch(m -> m.startsWith(changed)), messages.toString());
+    assertTrue(
+        messages.stream()
+            .anyMatch(m -> m.startsWith(changed + "perestroika-hello_" + V1 + "_amd64.deb")),
+        messages.toString());
+    assertEquals(before, fingerprint());
+  }
+
+  @Test
+  void theBaseSuiteOfAReleasePastGaIsFrozen() throws IOException {
+    AptRepository afterGa =
+        repository(
+            AptRepositoryConfig.defaults(root),
+            runner,
+            new VersionPolicy(
+                ReleaseProgression.natural(),
+                Set.of(MOS9_UPDATES.release()),
+                FixedBaseDistro.empty()));
+    Path changes = uploads.build(V1, "first");
+
+    assertEquals(
+        List.of(
+            "mos9.0 is past GA: its base suite is frozen; publish to mos9.0-updates or -security"),
+        messages(afterGa.publish(changes, PublishTarget.parse("mos9.0"))));
+    assertInstanceOf(PublishResult.Published.class, afterGa.publish(changes, MOS9_UPDATES));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        afterGa.publish(changes, PublishTarget.parse("mos9.0-hotfix")));
+  }
+
+  @Test
+  void trademarksAndVersionsWithoutMosAreRefusedExceptInHoldback() throws IOException {
+    Path upstream = uploads.build("1.0-1ubuntu1", "upstream");
+
+    List<String> messages = messages(repository.publish(upstream, PROPOSED));
+
+    assertEquals(2, messages.size(), messages.toString());
+    assertTrue(
+        messages
+            .get(0)
+            .startsWith(
+                "perestroika-hello 1.0-1ubuntu1 contains a base distro vendor's trademark"
+                    + " (ubuntu)"),
+        messages.toString());
+    assertTrue(
+        messages
+            .get(1)
+            .startsWith("perestroika-hello 1.0-1ubuntu1 does not carry the keyword 'mos'"),
+        messages.toString());
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(upstream, PublishTarget.parse("mos10.0-holdback")));
+  }
+
+  @Test
+  void aDivergentVersionMustStayBelowTheBaseDistrosPackage() throws IOException {
+    try (FixtureArchive archive = FixtureArchive.signedBy(dir.resolve("mirror"), key)) {
+      archive.suite(
+          "bookworm",
+          "Package: perestroika-hello\nVersion: 1.0-1\nArchitecture: amd64\n",
+          "Acquire-By-Hash: yes\n");
+      BaseDistroIndex bookworm =
+          new BaseDistroIndex(
+              "bookworm",
+              archive.uri(),
+              new BaseDistroIndex.Archive(
+                  FixtureArchive.keyring(key, dir.resolve("keyring.gpg")),
+                  "a keyring",
+                  List.of(""),
+                  List.of("main")),
+              List.of("amd64"),
+              dir.resolve("upstream/bookworm"),
+              HttpClient.newHttpClient(),
+              runner);
+      AptRepository checked =
+          repository(
+              AptRepositoryConfig.defaults(root),
+              runner,
+              new VersionPolicy(ReleaseProgression.natural(), Set.of(), bookworm));
+
+      assertEquals(
+          List.of(
+              "perestroika-hello 1.0-1+mos1 is not lower than 1.0-1, bookworm's package of the"
+                  + " same upstream version: a divergent package must sort below it, so that"
+                  + " bookworm's takes over once ours is removed; use the ~ scheme, as in"
+                  + " `perestroika versions mos divergent --from 1.0-1 --distro-token <token>`"),
+          messages(checked.publish(uploads.build("1.0-1+mos1", "above"), PROPOSED)));
+      assertInstanceOf(
+          PublishResult.Published.class, checked.publish(uploads.build(V1, "below"), PROPOSED));
+      assertInstanceOf(
+          PublishResult.Published.class,
+          checked.publish(
+              uploads.build("1.0-1", "upstream, held back"),
+              PublishTarget.parse("mos10.0-holdback")));
+    }
+  }
+
+  private static List<String> messages(PublishResult result) {
+    return assertInstanceOf(PublishResult.Rejected.class, result).violations().stream()
+        .map(PolicyViolation::message)
+        .toList();
   }
 
   @Test

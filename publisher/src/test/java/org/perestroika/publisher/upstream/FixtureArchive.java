@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.perestroika.core.file.Sha256;
+import org.perestroika.core.process.Command;
+import org.perestroika.core.process.CommandRunner;
+import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.testing.gpg.ThrowawayGpgHome;
 
 /**
  * A base distro mirror for tests: {@code dists/<suite>/InRelease} and {@code
@@ -64,6 +68,58 @@ public final class FixtureArchive implements AutoCloseable {
           exchange.close();
         });
     server.start();
+  }
+
+  /**
+   * An archive as a real one is made: indices compressed with xz, InRelease clear-signed by {@code
+   * key} with gpg.
+   */
+  public static FixtureArchive signedBy(Path root, ThrowawayGpgHome key) {
+    CommandRunner runner = new ProcessCommandRunner();
+    return new FixtureArchive(
+        root,
+        plain -> {
+          try {
+            Path file = Files.createTempFile(root.getParent(), "Packages", "");
+            Files.write(file, plain);
+            runner.check(Command.of("xz", "--compress", "--force", file.toString()));
+            Path packed = file.resolveSibling(file.getFileName() + ".xz");
+            byte[] bytes = Files.readAllBytes(packed);
+            Files.delete(packed);
+            return bytes;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        (release, inRelease) ->
+            runner.check(
+                Command.of(
+                    "gpg",
+                    "--batch",
+                    "--homedir",
+                    key.home().toString(),
+                    "--local-user",
+                    key.fingerprint(),
+                    "--output",
+                    inRelease.toString(),
+                    "--clearsign",
+                    release.toString())));
+  }
+
+  /** Writes {@code key}'s public key as a binary keyring, as an archive keyring package has it. */
+  public static Path keyring(ThrowawayGpgHome key, Path file) {
+    new ProcessCommandRunner()
+        .check(
+            Command.of(
+                "gpg",
+                "--batch",
+                "--homedir",
+                key.home().toString(),
+                "--output",
+                file.toString(),
+                "--export",
+                key.fingerprint()));
+    return file;
   }
 
   /** The mirror's root URL, such as http://127.0.0.1:PORT/debian. */
