@@ -39,6 +39,7 @@ import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.publisher.upstream.BaseDistroIndex;
 import org.perestroika.publisher.upstream.FixtureArchive;
+import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.Requirements;
 import org.perestroika.testing.gpg.ThrowawayGpgHome;
 

@@ -33,6 +33,7 @@ import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.policy.PolicyViolation;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.RecordingCommandRunner;
 
 /**
