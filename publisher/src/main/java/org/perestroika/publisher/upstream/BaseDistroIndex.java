@@ -413,7 +413,8 @@ public final class BaseDistroIndex implements BaseDistro {
 
   /** Adds each stanza's source and source version to {@code versions}, keeping the highest. */
   private static void readSourceVersions(Path file, Map<String, DebianVersion> versions) {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // Field names and versions are ASCII; Latin-1 reads any byte of the descriptions around them.
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       String pkg = null;
       String source = null;
       String version = null;
