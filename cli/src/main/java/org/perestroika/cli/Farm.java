@@ -8,7 +8,9 @@ import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.publisher.RepositoryPublisher;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
+import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.publisher.upstream.BaseDistroIndex;
 import org.perestroika.worker.chroot.ChrootStore;
 import org.perestroika.worker.container.ContainerRuntime;
 import org.perestroika.worker.container.docker.DockerContainerRuntime;
@@ -45,7 +47,11 @@ final class Farm implements AutoCloseable {
     return new SbuildBuilder(containers(), chroots(), runner, clock);
   }
 
-  /** Every repository this host publishes, signed with the publisher's key. */
+  /**
+   * Every repository this host publishes, signed with the publisher's key, under the version policy
+   * of the configured progression and GA releases. Packages built for a dist are checked against
+   * that dist's base distro index, read from its mirror on each publish.
+   */
   RepositoryPublisher publisher() {
     PerestroikaConfig.Publisher settings = config.publisher();
     List<String> architectures = new ArrayList<>(settings.architectures());
@@ -60,7 +66,12 @@ final class Farm implements AutoCloseable {
                 .withArchitectures(architectures)
                 .withKeepSnapshots(settings.keepSnapshots()),
         runner,
-        keyring);
+        keyring,
+        dist ->
+            new VersionPolicy(
+                settings.progression(),
+                settings.gaReleases(),
+                BaseDistroIndex.of(dist, settings.architectures(), config.upstreamDir(), runner)));
   }
 
   @Override

@@ -36,7 +36,8 @@ final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--suite",
       defaultValue = "proposed",
-      description = "base, proposed, updates, security or holdback (default: ${DEFAULT-VALUE})")
+      description =
+          "base, proposed, updates, security, holdback or hotfix (default: ${DEFAULT-VALUE})")
   String suite;
 
   @Option(names = "--repo-root", description = "mirror root holding one repository per OS family")

@@ -36,7 +36,9 @@ final class SetupCommand implements Callable<Integer> {
           "tar",
           "git",
           "dose-distcheck",
-          "dose-builddebcheck");
+          "dose-builddebcheck",
+          "xz-utils",
+          "debian-archive-keyring");
 
   private static final Duration ENGINE_START = Duration.ofSeconds(60);
 

@@ -27,6 +27,7 @@ import org.perestroika.publisher.PublishResult;
 import org.perestroika.publisher.apt.AptRepository;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
 import org.perestroika.publisher.apt.RealUploads;
+import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.testing.Requirements;
 import org.perestroika.testing.gpg.ThrowawayGpgHome;
@@ -68,10 +69,16 @@ class AptClientConfigIT {
     GpgKeyring keyring = GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint()));
     AptRepository mirror =
         new AptRepository(
-            AptRepositoryConfig.defaults(work.resolve("mos/debian")), runner, keyring);
+            AptRepositoryConfig.defaults(work.resolve("mos/debian")),
+            runner,
+            keyring,
+            FixedBaseDistro.emptyBasePolicy());
     AptRepository hotfix =
         new AptRepository(
-            AptRepositoryConfig.defaults(work.resolve("custom/debian")), runner, keyring);
+            AptRepositoryConfig.defaults(work.resolve("custom/debian")),
+            runner,
+            keyring,
+            FixedBaseDistro.emptyBasePolicy());
     BaseArchive base = new BaseArchive(work.resolve("base"), key);
 
     // Each package's versions go up in the order they are published, as the policy wants.

@@ -85,7 +85,8 @@ class MainJobIT {
             "mos10.0-proposed",
             "mos10.0-updates",
             "mos10.0-security",
-            "mos10.0-holdback")) {
+            "mos10.0-holdback",
+            "mos10.0-hotfix")) {
       assertTrue(Files.isRegularFile(debian.resolve("dists/" + suite + "/InRelease")), suite);
       assertTrue(Files.isRegularFile(debian.resolve("dists/" + suite + "/Release.gpg")), suite);
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.Requirements;
 import org.perestroika.testing.TestPackages;
 
@@ -26,8 +27,8 @@ class PublishIT {
   void aLowerVersionIsRefusedNamingBothAndTheRepositoryStaysAsItWas() throws Exception {
     Path config = work.resolve("perestroika.yaml");
     Files.writeString(config, "publisher:\n  repo-root: " + work.resolve("mirror") + "\n");
-    Path newer = buildVersion(config, "2.0");
-    Path older = buildVersion(config, "1.5");
+    Path newer = buildVersion(config, "2.0+mos1");
+    Path older = buildVersion(config, "1.5+mos1");
 
     PerestroikaProcess.Outcome first = publish(config, newer);
     assertEquals(Main.OK, first.exitCode(), first::all);
@@ -36,10 +37,103 @@ class PublishIT {
 
     PerestroikaProcess.Outcome refused = publish(config, older);
     assertEquals(Main.REFUSED, refused.exitCode(), refused::all);
-    assertTrue(refused.stderr().contains("1.5"), refused::all);
-    assertTrue(refused.stderr().contains("2.0"), refused::all);
+    assertTrue(
+        refused
+            .stderr()
+            .contains(
+                "perestroika-versioned 1.5+mos1 is lower than 2.0+mos1 in mos10.0-proposed:"
+                    + " versions never go down within mos10.0"),
+        refused::all);
     assertTrue(refused.stderr().contains("left as it was"), refused::all);
     assertArrayEquals(before, Files.readAllBytes(inRelease), "the repository changed");
+  }
+
+  @Test
+  void everyViolationIsListedAgainstTheConfiguredGaReleasesAndBookwormsOwnPackages()
+      throws Exception {
+    Path config = work.resolve("perestroika.yaml");
+    Files.writeString(
+        config,
+        "publisher:\n  repo-root: " + work.resolve("mirror") + "\n  ga-releases: [mos9.0]\n");
+    // Debian's hello is 2.10-<revision>: a revision of 99 sorts above any it has had.
+    Path changes = FakeUploads.deb(work.resolve("upload"), "hello", "2.10-99ubuntu1", "not built");
+
+    PerestroikaProcess.Outcome refused =
+        PerestroikaProcess.run(
+            work.resolve("publish"),
+            "--config",
+            config.toString(),
+            "publish",
+            changes.toString(),
+            "--dist",
+            "bookworm",
+            "--release",
+            "mos9.0",
+            "--suite",
+            "base");
+
+    assertEquals(Main.REFUSED, refused.exitCode(), refused::all);
+    String stderr = refused.stderr();
+    assertTrue(
+        stderr.contains(
+            "perestroika: mos9.0 refused hello_2.10-99ubuntu1_amd64.changes:\n"
+                + "  - mos9.0 is past GA: its base suite is frozen; publish to mos9.0-updates or"
+                + " -security\n"
+                + "  - hello 2.10-99ubuntu1 contains a base distro vendor's trademark (ubuntu)"),
+        refused::all);
+    assertTrue(
+        stderr.contains("  - hello 2.10-99ubuntu1 does not carry the keyword 'mos'"), refused::all);
+    assertTrue(stderr.contains("  - hello 2.10-99ubuntu1 is not lower than 2.10-"), refused::all);
+    assertTrue(
+        stderr.contains(
+            ", bookworm's package of the same upstream version: a divergent package must sort"
+                + " below it, so that bookworm's takes over once ours is removed; use the ~"
+                + " scheme, as in `perestroika versions mos divergent --from 2.10-"),
+        refused::all);
+    assertTrue(stderr.endsWith("perestroika: the repository was left as it was\n"), refused::all);
+  }
+
+  @Test
+  void anUnreachableBaseDistroMirrorIsAnErrorNotASkippedRule() throws Exception {
+    Path config = work.resolve("perestroika.yaml");
+    Files.writeString(
+        config,
+        "dists:\n  bookworm: {family: debian, mirror: http://127.0.0.1:9/debian}\n"
+            + "publisher:\n  repo-root: "
+            + work.resolve("mirror")
+            + "\n");
+    Path changes =
+        FakeUploads.deb(work.resolve("upload"), "perestroika-x", "1.0-1~deb12+mos1", "x");
+
+    PerestroikaProcess.Outcome failed =
+        PerestroikaProcess.run(
+            work.resolve("publish"),
+            "--config",
+            config.toString(),
+            "publish",
+            changes.toString(),
+            "--dist",
+            "bookworm",
+            "--release",
+            "mos10.0");
+
+    assertEquals(Main.ERROR, failed.exitCode(), failed::all);
+    assertTrue(
+        failed
+            .stderr()
+            .startsWith(
+                "perestroika: error: cannot download"
+                    + " http://127.0.0.1:9/debian/dists/bookworm/InRelease ("),
+        failed::all);
+    assertTrue(
+        failed
+            .stderr()
+            .contains(
+                "): the version policy needs bookworm's package index; check the network or the"
+                    + " dist's mirror in the configuration\n(this may pass if tried again once"
+                    + " the cause is fixed)"),
+        failed::all);
+    assertTrue(Files.notExists(work.resolve("mirror/debian")), "the repository was touched");
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.publisher.PublishResult;
 import org.perestroika.publisher.apt.AptRepository;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
+import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.testing.DebUploads;
 import org.perestroika.testing.Requirements;
@@ -54,13 +55,14 @@ class RepoCheckIT {
         new AptRepository(
             AptRepositoryConfig.defaults(work.resolve("repos/debian")),
             runner,
-            GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint())));
+            GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint())),
+            FixedBaseDistro.emptyBasePolicy());
     base = DebUploads.writeBasePackages(work.resolve("base/Packages"));
-    publish(uploads.build("perestroika-hello", "2.0"), "mos10.0");
+    publish(uploads.build("perestroika-hello", "2.0+mos1"), "mos10.0");
     publish(
         uploads.build(
             "perestroika-greeter",
-            "1.0",
+            "1.0+mos1",
             "perestroika-hello (>= 2.0), libc6",
             "debhelper-compat (= 13)"),
         "mos10.0-updates");
@@ -81,7 +83,7 @@ class RepoCheckIT {
   @Test
   void aBrokenReleaseExitsOneNamingThePackage() throws Exception {
     publish(
-        uploads.build("perestroika-lonely", "1.0", "perestroika-nowhere (>= 1.0)", ""),
+        uploads.build("perestroika-lonely", "1.0+mos1", "perestroika-nowhere (>= 1.0)", ""),
         "mos10.0-proposed");
 
     PerestroikaProcess.Outcome run = check("--base-packages", base.toString());
@@ -90,7 +92,7 @@ class RepoCheckIT {
     assertTrue(
         run.stdout()
             .contains(
-                "  - perestroika-lonely 1.0 [amd64]: depends on perestroika-nowhere:amd64 (>= 1.0)"),
+                "  - perestroika-lonely 1.0+mos1 [amd64]: depends on perestroika-nowhere:amd64 (>= 1.0)"),
         run::all);
     assertTrue(run.stdout().endsWith("mos10.0 FAILS certification: installability\n"), run::all);
   }

@@ -13,6 +13,7 @@ import org.perestroika.core.service.PublishOutcome;
 import org.perestroika.core.service.RepositoryRef;
 import org.perestroika.publisher.apt.AptRepository;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
+import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
 
 /**
@@ -26,28 +27,35 @@ public final class RepositoryPublisher implements PackagePublisher {
   private final Function<Path, AptRepositoryConfig> settings;
   private final CommandRunner runner;
   private final GpgKeyring keyring;
+  private final Function<Dist, VersionPolicy> policies;
 
   /**
    * @param baseUrl where clients reach {@code root} (http://...); empty means file: URLs
    * @param settings the repository settings for a tree at a given path
+   * @param policies the version policy for packages built for a given dist
    */
   public RepositoryPublisher(
       Path root,
       Optional<String> baseUrl,
       Function<Path, AptRepositoryConfig> settings,
       CommandRunner runner,
-      GpgKeyring keyring) {
+      GpgKeyring keyring,
+      Function<Dist, VersionPolicy> policies) {
     this.root = root.toAbsolutePath().normalize();
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     this.settings = settings;
     this.runner = runner;
     this.keyring = keyring;
+    this.policies = Objects.requireNonNull(policies, "policies");
   }
 
   /** The apt repository of a dist's OS family within a repository tree. */
   public AptRepository apt(Dist dist, RepositoryRef repository) {
     return new AptRepository(
-        settings.apply(treeOf(repository).resolve(dist.family())), runner, keyring);
+        settings.apply(treeOf(repository).resolve(dist.family())),
+        runner,
+        keyring,
+        policies.apply(dist));
   }
 
   /** The URL clients use for that repository's root. */

@@ -11,6 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * fill the disk. They build with debhelper only, so a bare buildd chroot can build them.
  */
 public final class TestPackages {
+  /** The fixtures' version: it carries "mos", so the publisher's version policy takes it. */
+  public static final String VERSION = "1.0+mos1";
+
   private TestPackages() {}
 
   /**
@@ -51,16 +54,19 @@ public final class TestPackages {
 
   public static Path failing(Path parent) {
     return write(
-        parent, "perestroika-broken", "1.0", "echo 'this package does not build' >&2; exit 3");
+        parent, "perestroika-broken", VERSION, "echo 'this package does not build' >&2; exit 3");
   }
 
   public static Path sleeping(Path parent, int seconds) {
-    return write(parent, "perestroika-sleepy", "1.0", "sleep " + seconds);
+    return write(parent, "perestroika-sleepy", VERSION, "sleep " + seconds);
   }
 
   /** Writes {@code megabytes} of zeros in the build tree, which lives on the build's tmpfs. */
   public static Path filling(Path parent, int megabytes) {
     return write(
-        parent, "perestroika-filler", "1.0", "dd if=/dev/zero of=filler bs=1M count=" + megabytes);
+        parent,
+        "perestroika-filler",
+        VERSION,
+        "dd if=/dev/zero of=filler bs=1M count=" + megabytes);
   }
 }

@@ -92,6 +92,11 @@ public record PerestroikaConfig(
     return stateDir.resolve("gnupg");
   }
 
+  /** Where the base distros' package indices are cached, one directory per dist. */
+  public Path upstreamDir() {
+    return stateDir.resolve("upstream");
+  }
+
   /** The root of every repository: the mirror's OS families and the test repositories. */
   public Path repositoryRoot() {
     return publisher.repoRoot().orElse(stateDir.resolve("repos"));

@@ -6,14 +6,17 @@ import java.util.stream.Collectors;
 
 /**
  * The repositories of one release, as the mirror layout names them: {@code mos10.0} (base, frozen
- * at GA), {@code mos10.0-proposed}, {@code -updates}, {@code -security} and {@code -holdback}.
+ * at GA), {@code mos10.0-proposed}, {@code -updates}, {@code -security}, {@code -holdback}
+ * (upstream packages proven stable, kept back from base distro updates that break the product) and
+ * {@code -hotfix} (urgent fixes for installations, published after GA like updates and security).
  */
 public enum Suite {
   BASE(""),
   PROPOSED("-proposed"),
   UPDATES("-updates"),
   SECURITY("-security"),
-  HOLDBACK("-holdback");
+  HOLDBACK("-holdback"),
+  HOTFIX("-hotfix");
 
   private final String codenameSuffix;
 

@@ -14,8 +14,14 @@ import org.perestroika.core.model.Release;
  * or {@code deb12} for bookworm.
  */
 public final class MosVersioning {
-  /** Base distro vendors' marks, matched case-insensitively anywhere in a version. */
-  private static final List<String> TRADEMARKS = List.of("ubuntu", "debian");
+  /**
+   * Base distro vendors' registered trademarks, matched case-insensitively anywhere in a version:
+   * the one list both the derivations here and the publisher's version policy use.
+   */
+  public static final List<String> TRADEMARKS = List.of("ubuntu", "debian");
+
+  /** The keyword every MOS package version carries, as in {@code +mos1}. */
+  public static final String KEYWORD = "mos";
 
   private MosVersioning() {}
 
@@ -150,8 +156,18 @@ public final class MosVersioning {
   }
 
   static boolean containsTrademark(String text) {
+    return !trademarksIn(text).isEmpty();
+  }
+
+  /** The {@link #TRADEMARKS} that {@code text} contains, in list order. */
+  public static List<String> trademarksIn(String text) {
     String lower = text.toLowerCase(Locale.ROOT);
-    return TRADEMARKS.stream().anyMatch(lower::contains);
+    return TRADEMARKS.stream().filter(lower::contains).toList();
+  }
+
+  /** Whether a version carries the {@link #KEYWORD}, as the spec asks of every MOS version. */
+  public static boolean carriesKeyword(DebianVersion version) {
+    return version.toString().toLowerCase(Locale.ROOT).contains(KEYWORD);
   }
 
   private static DebianVersion backport(

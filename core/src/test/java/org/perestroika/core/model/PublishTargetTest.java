@@ -46,7 +46,8 @@ class PublishTargetTest {
         assertThrows(IllegalArgumentException.class, () -> PublishTarget.parse("mos10.0-nightly"));
 
     assertEquals(
-        "unknown suite 'nightly': use one of base, proposed, updates, security, holdback",
+        "unknown suite 'nightly': use one of base, proposed, updates, security, holdback,"
+            + " hotfix",
         e.getMessage());
   }
 

@@ -17,7 +17,8 @@ class SuiteTest {
     "proposed, PROPOSED, mos10.0-proposed",
     "updates, UPDATES, mos10.0-updates",
     "security, SECURITY, mos10.0-security",
-    "holdback, HOLDBACK, mos10.0-holdback"
+    "holdback, HOLDBACK, mos10.0-holdback",
+    "hotfix, HOTFIX, mos10.0-hotfix"
   })
   void eachSuiteHasAWordAndACodename(String word, Suite suite, String codename) {
     assertEquals(suite, Suite.parse(word));
@@ -27,7 +28,7 @@ class SuiteTest {
 
   @Test
   void theWordsAreListedInTheirOrder() {
-    assertEquals("base, proposed, updates, security, holdback", Suite.words());
+    assertEquals("base, proposed, updates, security, holdback, hotfix", Suite.words());
   }
 
   @ParameterizedTest
@@ -37,7 +38,9 @@ class SuiteTest {
         assertThrows(IllegalArgumentException.class, () -> Suite.parse(word));
 
     assertEquals(
-        "unknown suite '" + word + "': use one of base, proposed, updates, security, holdback",
+        "unknown suite '"
+            + word
+            + "': use one of base, proposed, updates, security, holdback, hotfix",
         e.getMessage());
   }
 }

@@ -237,4 +237,14 @@ class MosVersioningTest {
     assertThrows(IllegalArgumentException.class, () -> new MosRevision("0", "u14.04", 1));
     assertThrows(IllegalArgumentException.class, () -> new MosRevision("2ubuntu1", "u14.04", 1));
   }
+
+  @Test
+  void trademarksAndTheKeywordAreFoundAnywhereInAnyCase() {
+    assertEquals(List.of("ubuntu"), MosVersioning.trademarksIn("6.14.0-2.3Ubuntu4"));
+    assertEquals(List.of("ubuntu", "debian"), MosVersioning.trademarksIn("1.0+debian-0ubuntu1"));
+    assertEquals(List.of(), MosVersioning.trademarksIn("2.1.0-1~u14.04+mos1"));
+    assertTrue(MosVersioning.carriesKeyword(v("2.1.0-1~u14.04+mos1")));
+    assertTrue(MosVersioning.carriesKeyword(v("2.0+MOS1")));
+    assertEquals(false, MosVersioning.carriesKeyword(v("2.1.0-1")));
+  }
 }

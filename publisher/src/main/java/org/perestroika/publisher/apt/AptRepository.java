@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,18 @@ public final class AptRepository {
   private final GpgKeyring keyring;
   private final Gpgv gpgv;
   private final SnapshotStore store;
+  private final VersionPolicy policy;
 
-  public AptRepository(AptRepositoryConfig config, CommandRunner runner, GpgKeyring keyring) {
+  /**
+   * @param policy the version rules every publish must pass, for the base distro that the uploads
+   *     are built for
+   */
+  public AptRepository(
+      AptRepositoryConfig config, CommandRunner runner, GpgKeyring keyring, VersionPolicy policy) {
     this.config = Objects.requireNonNull(config, "config");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.keyring = Objects.requireNonNull(keyring, "keyring");
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.gpgv = new Gpgv(runner);
     this.store =
         new SnapshotStore(
@@ -72,14 +80,18 @@ public final class AptRepository {
    *     misnamed or do not match the .changes (checked before the repository is touched)
    * @throws PublishException on infrastructure faults (a tool failed, the lock timed out, the root
    *     is not ours), with the cause attached and the repository left exactly as it was
+   * @throws org.perestroika.core.EnvironmentException when the base distro's index, which the
+   *     policy needs, cannot be read (checked before the repository is touched)
    */
   public PublishResult publish(Path changesFile, PublishTarget target) {
     Objects.requireNonNull(target, "target");
     DebUpload upload = DebUpload.check(changesFile);
     ChangesFile changes = upload.changes();
     String codename = target.codename();
+    // Read before taking the repository's lock: it may download the base distro's index.
+    Optional<DebianVersion> upstream = policy.upstreamVersion(changes.source(), target);
     try {
-      return publishChecked(upload, target);
+      return publishChecked(upload, target, upstream);
     } catch (SnapshotException
         | CommandFailedException
         | SigningKeyException
@@ -100,7 +112,8 @@ public final class AptRepository {
     }
   }
 
-  private PublishResult publishChecked(DebUpload upload, PublishTarget target) {
+  private PublishResult publishChecked(
+      DebUpload upload, PublishTarget target, Optional<DebianVersion> upstream) {
     ChangesFile changes = upload.changes();
     String codename = target.codename();
     return store.update(
@@ -109,10 +122,19 @@ public final class AptRepository {
           boolean confChanged = writeConf(snapshot, target.release());
           Reprepro reprepro = new Reprepro(runner, dir);
           List<HeldPackage> before = reprepro.listSource(codename, changes.source());
-          Optional<DebianVersion> held =
-              before.stream().map(HeldPackage::sourceVersion).max(DebianVersion::compareTo);
+          Map<PublishTarget, DebianVersion> held = new LinkedHashMap<>();
+          for (PublishTarget suite : policy.boundingSuites(target, releases(snapshot))) {
+            List<HeldPackage> holds =
+                suite.equals(target)
+                    ? before
+                    : reprepro.listSource(suite.codename(), changes.source());
+            holds.stream()
+                .map(HeldPackage::sourceVersion)
+                .max(DebianVersion::compareTo)
+                .ifPresent(version -> held.put(suite, version));
+          }
           List<PolicyViolation> violations =
-              VersionPolicy.check(changes, codename, held, publishedChecksums(dir, changes));
+              policy.check(changes, target, held, publishedChecksums(dir, changes), upstream);
           if (!violations.isEmpty()) {
             log.info("rejected {} for {}: {}", upload.changesFile(), codename, violations);
             return SnapshotStore.Outcome.abandon(new PublishResult.Rejected(violations));
@@ -320,10 +342,14 @@ public final class AptRepository {
   }
 
   private static List<String> codenames(SnapshotStore.Snapshot snapshot) throws IOException {
+    return DistributionsFile.codenames(releases(snapshot));
+  }
+
+  /** The releases conf/distributions describes. */
+  private static List<Release> releases(SnapshotStore.Snapshot snapshot) throws IOException {
     Path distributions = snapshot.dir().resolve("conf").resolve("distributions");
-    return DistributionsFile.codenames(
-        DistributionsFile.releases(
-            Files.readString(distributions, StandardCharsets.UTF_8), distributions.toString()));
+    return DistributionsFile.releases(
+        Files.readString(distributions, StandardCharsets.UTF_8), distributions.toString());
   }
 
   /** SHA-256 of each file of the upload whose name the pool already holds. */

@@ -1,18 +1,15 @@
 package org.perestroika.publisher.apt;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.perestroika.core.debian.ChangesFile;
 import org.perestroika.core.debian.MalformedControlFileException;
+import org.perestroika.core.file.Sha256;
 import org.perestroika.publisher.InvalidUploadException;
 
 /**
@@ -129,19 +126,6 @@ record DebUpload(Path changesFile, ChangesFile changes) {
   }
 
   static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      int read;
-      while ((read = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, read);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.of(file);
   }
 }

@@ -97,7 +97,11 @@ public final class ClientConfig {
         text.append(signed).append(r.mirror()).append(' ').append(codename).append(' ');
         text.append(mosComponents).append('\n');
       } else {
-        text.append("# ").append(codename).append(" holds packages under test; generate with");
+        String holds =
+            suite == Suite.HOTFIX
+                ? " holds urgent fixes for chosen hosts"
+                : " holds packages under test";
+        text.append("# ").append(codename).append(holds).append("; generate with");
         text.append(" --with ").append(suite.word()).append(" to add it.\n");
       }
     }

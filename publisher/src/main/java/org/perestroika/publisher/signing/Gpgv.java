@@ -31,4 +31,23 @@ public final class Gpgv {
     runner.check(
         Command.of("gpgv", "--keyring", keyring.toString(), signature.toString(), data.toString()));
   }
+
+  /**
+   * Verifies a clear-signed file and writes out the text the signature covers, which is what a
+   * reader must parse: text around the signed part is not vouched for.
+   *
+   * @param output a file that does not exist yet
+   * @throws org.perestroika.core.process.CommandFailedException when the signature is bad or made
+   *     by a key not in {@code keyring}
+   */
+  public void verifyClearsignedTo(Path keyring, Path signed, Path output) {
+    runner.check(
+        Command.of(
+            "gpgv",
+            "--keyring",
+            keyring.toString(),
+            "--output",
+            output.toString(),
+            signed.toString()));
+  }
 }

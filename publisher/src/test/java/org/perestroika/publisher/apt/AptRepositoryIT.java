@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.model.ReleaseProgression;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandFailedException;
 import org.perestroika.core.process.CommandResult;
@@ -30,8 +33,13 @@ import org.perestroika.publisher.InvalidUploadException;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
 import org.perestroika.publisher.mirror.SnapshotException;
+import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.policy.PolicyViolation;
+import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.publisher.upstream.BaseDistroIndex;
+import org.perestroika.publisher.upstream.FixtureArchive;
+import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.Requirements;
 import org.perestroika.testing.gpg.ThrowawayGpgHome;
 
@@ -39,6 +47,12 @@ import org.perestroika.testing.gpg.ThrowawayGpgHome;
 class AptRepositoryIT {
   private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
   private static final PublishTarget UPDATES = PublishTarget.parse("mos10.0-updates");
+  private static final PublishTarget MOS9_UPDATES = PublishTarget.parse("mos9.0-updates");
+  private static final String V1 = "1.0-1~deb12+mos1";
+  private static final String V2 = "1.0-2~deb12+mos1";
+  private static final String V3 = "1.0-3~deb12+mos1";
+  private static final VersionPolicy POLICY =
+      new VersionPolicy(ReleaseProgression.natural(), Set.of(), FixedBaseDistro.empty());
   private static ThrowawayGpgHome key;
 
   private final CommandRunner runner = new ProcessCommandRunner();
@@ -49,7 +63,7 @@ class AptRepositoryIT {
 
   @BeforeAll
   static void createKey() {
-    Requirements.requirePrograms("reprepro", "gpg", "gpgv", "gpgconf");
+    Requirements.requirePrograms("reprepro", "gpg", "gpgv", "gpgconf", "xz");
     key = ThrowawayGpgHome.create();
   }
 
@@ -68,19 +82,25 @@ class AptRepositoryIT {
   }
 
   private AptRepository repository(AptRepositoryConfig config, CommandRunner tools) {
+    return repository(config, tools, POLICY);
+  }
+
+  private AptRepository repository(
+      AptRepositoryConfig config, CommandRunner tools, VersionPolicy policy) {
     return new AptRepository(
-        config, tools, GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint())));
+        config, tools, GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint())), policy);
   }
 
   @Test
   void publishesSignedSuitesThatAptAccepts() throws IOException {
-    Path changes = uploads.build("1.0-1", "first");
+    Path changes = uploads.build(V1, "first");
 
     PublishResult result = repository.publish(changes, PROPOSED);
 
     assertEquals(
         new PublishResult.Published(
-            PROPOSED, List.of("perestroika-hello 1.0-1 amd64", "perestroika-hello 1.0-1 source")),
+            PROPOSED,
+            List.of("perestroika-hello " + V1 + " amd64", "perestroika-hello " + V1 + " source")),
         result);
     Path keyring = root.resolve("project/mos-archive-keyring.gpg");
     assertEquals(keyring, repository.publicKey());
@@ -90,7 +110,8 @@ class AptRepositoryIT {
             "mos10.0-proposed",
             "mos10.0-updates",
             "mos10.0-security",
-            "mos10.0-holdback")) {
+            "mos10.0-holdback",
+            "mos10.0-hotfix")) {
       Path dists = root.resolve("dists").resolve(suite);
       runner.check(
           Command.of(
@@ -119,19 +140,19 @@ class AptRepositoryIT {
     try (Stream<Path> files = Files.list(pool)) {
       assertEquals(
           List.of(
-              "perestroika-hello_1.0-1.debian.tar.xz",
-              "perestroika-hello_1.0-1.dsc",
-              "perestroika-hello_1.0-1_amd64.deb",
+              "perestroika-hello_" + V1 + ".debian.tar.xz",
+              "perestroika-hello_" + V1 + ".dsc",
+              "perestroika-hello_" + V1 + "_amd64.deb",
               "perestroika-hello_1.0.orig.tar.gz"),
           files.map(file -> file.getFileName().toString()).sorted().toList());
     }
-    assertEquals(Optional.of("1.0-1"), aptCandidate(PROPOSED));
+    assertEquals(Optional.of(V1), aptCandidate(PROPOSED));
   }
 
   @Test
   void aDowngradeIsRejectedWithBothVersionsAndChangesNothing() throws IOException {
-    repository.publish(uploads.build("1.0-2", "second"), PROPOSED);
-    Path older = uploads.build("1.0-1", "first");
+    repository.publish(uploads.build(V2, "second"), PROPOSED);
+    Path older = uploads.build(V1, "first");
     String before = fingerprint();
 
     PublishResult result = repository.publish(older, PROPOSED);
@@ -140,16 +161,22 @@ class AptRepositoryIT {
         new PublishResult.Rejected(
             List.of(
                 new PolicyViolation(
-                    "perestroika-hello 1.0-1 is lower than 1.0-2 already in mos10.0-proposed: a"
-                        + " new upload must carry a higher version"))),
+                    "perestroika-hello "
+                        + V1
+                        + " is lower than "
+                        + V2
+                        + " in mos10.0-proposed: versions never go down within mos10.0;"
+                        + " publish "
+                        + V2
+                        + " or a higher version"))),
         result);
     assertEquals(before, fingerprint());
   }
 
   @Test
   void theSameVersionWithOtherContentIsRejected() throws IOException {
-    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
-    Path rebuilt = uploads.build("1.0-1", "different");
+    repository.publish(uploads.build(V1, "first"), PROPOSED);
+    Path rebuilt = uploads.build(V1, "different");
     String before = fingerprint();
 
     PublishResult result = repository.publish(rebuilt, PROPOSED);
@@ -161,8 +188,11 @@ class AptRepositoryIT {
             .collect(Collectors.joining("\n"));
     assertTrue(
         messages.contains(
-            "perestroika-hello 1.0-1 is already published with different content:"
-                + " perestroika-hello_1.0-1_amd64.deb has sha256"),
+            "perestroika-hello "
+                + V1
+                + " is already published with different content: perestroika-hello_"
+                + V1
+                + "_amd64.deb has sha256"),
         messages);
     // The orig tarball is byte-identical and so is not a violation.
     assertFalse(messages.contains(".orig.tar.gz"), messages);
@@ -171,7 +201,7 @@ class AptRepositoryIT {
 
   @Test
   void publishingTheSameUploadAgainChangesNothing() throws IOException {
-    Path changes = uploads.build("1.0-1", "first");
+    Path changes = uploads.build(V1, "first");
     PublishResult first = repository.publish(changes, PROPOSED);
     String before = fingerprint();
 
@@ -183,62 +213,226 @@ class AptRepositoryIT {
 
   @Test
   void aNewRevisionReplacesTheOldOneWhileOlderSnapshotsKeepTheirFiles() throws IOException {
-    Path first = uploads.build("1.0-1", "first");
+    Path first = uploads.build(V1, "first");
     repository.publish(first, PROPOSED);
-    Path oldDeb = first.resolveSibling("perestroika-hello_1.0-1_amd64.deb");
+    Path oldDeb = first.resolveSibling("perestroika-hello_" + V1 + "_amd64.deb");
 
     assertInstanceOf(
-        PublishResult.Published.class,
-        repository.publish(uploads.build("1.0-2", "second"), PROPOSED));
+        PublishResult.Published.class, repository.publish(uploads.build(V2, "second"), PROPOSED));
 
     String packages =
         Files.readString(root.resolve("dists/mos10.0-proposed/main/binary-amd64/Packages"));
-    assertTrue(packages.contains("Version: 1.0-2\n"), packages);
-    assertFalse(packages.contains("Version: 1.0-1\n"), packages);
+    assertTrue(packages.contains("Version: " + V2 + "\n"), packages);
+    assertFalse(packages.contains("Version: " + V1 + "\n"), packages);
     assertFalse(
         Files.exists(
-            root.resolve("pool/main/p/perestroika-hello/perestroika-hello_1.0-1_amd64.deb")));
+            root.resolve("pool/main/p/perestroika-hello/perestroika-hello_" + V1 + "_amd64.deb")));
     Path kept =
         dir.resolve(
             "repos/.debian.snapshots/000001/public/pool/main/p/perestroika-hello/"
-                + "perestroika-hello_1.0-1_amd64.deb");
+                + "perestroika-hello_"
+                + V1
+                + "_amd64.deb");
     assertEquals(DebUpload.sha256(oldDeb), DebUpload.sha256(kept));
-    assertEquals(Optional.of("1.0-2"), aptCandidate(PROPOSED));
+    assertEquals(Optional.of(V2), aptCandidate(PROPOSED));
   }
 
   @Test
   void anUploadCanBePromotedToAnotherSuite() throws IOException {
-    Path changes = uploads.build("1.0-1", "first");
+    Path changes = uploads.build(V1, "first");
     repository.publish(changes, PROPOSED);
 
     PublishResult result = repository.publish(changes, UPDATES);
 
     assertEquals(
         new PublishResult.Published(
-            UPDATES, List.of("perestroika-hello 1.0-1 amd64", "perestroika-hello 1.0-1 source")),
+            UPDATES,
+            List.of("perestroika-hello " + V1 + " amd64", "perestroika-hello " + V1 + " source")),
         result);
     assertTrue(
         Files.readString(root.resolve("dists/mos10.0-updates/main/binary-amd64/Packages"))
-            .contains("Version: 1.0-1\n"));
+            .contains("Version: " + V1 + "\n"));
+  }
+
+  @Test
+  void versionsNeverGoDownWithinAReleaseNorAlongTheProgression() throws IOException {
+    Path second = uploads.build(V2, "second");
+    assertInstanceOf(PublishResult.Published.class, repository.publish(second, MOS9_UPDATES));
+    Path first = uploads.build(V1, "first");
+
+    assertEquals(
+        List.of(
+            "perestroika-hello "
+                + V1
+                + " is lower than "
+                + V2
+                + " in mos9.0-updates: versions never go down along the release progression, and"
+                + " mos9.0 comes before mos10.0; publish "
+                + V2
+                + " or a higher version"),
+        messages(repository.publish(first, PROPOSED)));
+    assertEquals(
+        List.of(
+            "perestroika-hello "
+                + V1
+                + " is lower than "
+                + V2
+                + " in mos9.0-updates: versions never go down within mos9.0; publish "
+                + V2
+                + " or a higher version"),
+        messages(repository.publish(first, PublishTarget.parse("mos9.0-proposed"))));
+
+    // The same version, unchanged, may be ported to the next release.
+    assertInstanceOf(PublishResult.Published.class, repository.publish(second, PROPOSED));
+    // A later release never bounds an earlier one: mos9.0 gets a backport below mos10.0's.
+    assertInstanceOf(
+        PublishResult.Published.class, repository.publish(uploads.build(V3, "third"), UPDATES));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(uploads.build(V2 + "+mos9.0+1", "backport"), MOS9_UPDATES));
+    // The earlier release's proposed suite never shipped, so it does not bound mos10.0.
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(
+            uploads.build("1.0-9~deb12+mos1", "proposed only"),
+            PublishTarget.parse("mos9.0-proposed")));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(
+            uploads.build("1.0-4~deb12+mos1", "fourth"), PublishTarget.parse("mos10.0-hotfix")));
+  }
+
+  @Test
+  void theSameVersionWithOtherContentIsRefusedInAnyRelease() throws IOException {
+    repository.publish(uploads.build(V1, "first"), MOS9_UPDATES);
+    Path rebuilt = uploads.build(V1, "different");
+    String before = fingerprint();
+
+    List<String> messages = messages(repository.publish(rebuilt, PROPOSED));
+
+    // The .dsc, the debian tarball and the .deb changed; the orig tarball did not.
+    assertEquals(3, messages.size(), messages.toString());
+    String changed = "perestroika-hello " + V1 + " is already published with different content: ";
+    assertTrue(messages.stream().allMatch(m -> m.startsWith(changed)), messages.toString());
+    assertTrue(
+        messages.stream()
+            .anyMatch(m -> m.startsWith(changed + "perestroika-hello_" + V1 + "_amd64.deb")),
+        messages.toString());
+    assertEquals(before, fingerprint());
+  }
+
+  @Test
+  void theBaseSuiteOfAReleasePastGaIsFrozen() throws IOException {
+    AptRepository afterGa =
+        repository(
+            AptRepositoryConfig.defaults(root),
+            runner,
+            new VersionPolicy(
+                ReleaseProgression.natural(),
+                Set.of(MOS9_UPDATES.release()),
+                FixedBaseDistro.empty()));
+    Path changes = uploads.build(V1, "first");
+
+    assertEquals(
+        List.of(
+            "mos9.0 is past GA: its base suite is frozen; publish to mos9.0-updates or -security"),
+        messages(afterGa.publish(changes, PublishTarget.parse("mos9.0"))));
+    assertInstanceOf(PublishResult.Published.class, afterGa.publish(changes, MOS9_UPDATES));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        afterGa.publish(changes, PublishTarget.parse("mos9.0-hotfix")));
+  }
+
+  @Test
+  void trademarksAndVersionsWithoutMosAreRefusedExceptInHoldback() throws IOException {
+    Path upstream = uploads.build("1.0-1ubuntu1", "upstream");
+
+    List<String> messages = messages(repository.publish(upstream, PROPOSED));
+
+    assertEquals(2, messages.size(), messages.toString());
+    assertTrue(
+        messages
+            .get(0)
+            .startsWith(
+                "perestroika-hello 1.0-1ubuntu1 contains a base distro vendor's trademark"
+                    + " (ubuntu)"),
+        messages.toString());
+    assertTrue(
+        messages
+            .get(1)
+            .startsWith("perestroika-hello 1.0-1ubuntu1 does not carry the keyword 'mos'"),
+        messages.toString());
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(upstream, PublishTarget.parse("mos10.0-holdback")));
+  }
+
+  @Test
+  void aDivergentVersionMustStayBelowTheBaseDistrosPackage() throws IOException {
+    try (FixtureArchive archive = FixtureArchive.signedBy(dir.resolve("mirror"), key)) {
+      archive.suite(
+          "bookworm",
+          "Package: perestroika-hello\nVersion: 1.0-1\nArchitecture: amd64\n",
+          "Acquire-By-Hash: yes\n");
+      BaseDistroIndex bookworm =
+          new BaseDistroIndex(
+              "bookworm",
+              archive.uri(),
+              new BaseDistroIndex.Archive(
+                  FixtureArchive.keyring(key, dir.resolve("keyring.gpg")),
+                  "a keyring",
+                  List.of(""),
+                  List.of("main")),
+              List.of("amd64"),
+              dir.resolve("upstream/bookworm"),
+              HttpClient.newHttpClient(),
+              runner);
+      AptRepository checked =
+          repository(
+              AptRepositoryConfig.defaults(root),
+              runner,
+              new VersionPolicy(ReleaseProgression.natural(), Set.of(), bookworm));
+
+      assertEquals(
+          List.of(
+              "perestroika-hello 1.0-1+mos1 is not lower than 1.0-1, bookworm's package of the"
+                  + " same upstream version: a divergent package must sort below it, so that"
+                  + " bookworm's takes over once ours is removed; use the ~ scheme, as in"
+                  + " `perestroika versions mos divergent --from 1.0-1 --distro-token <token>`"),
+          messages(checked.publish(uploads.build("1.0-1+mos1", "above"), PROPOSED)));
+      assertInstanceOf(
+          PublishResult.Published.class, checked.publish(uploads.build(V1, "below"), PROPOSED));
+      assertInstanceOf(
+          PublishResult.Published.class,
+          checked.publish(
+              uploads.build("1.0-1", "upstream, held back"),
+              PublishTarget.parse("mos10.0-holdback")));
+    }
+  }
+
+  private static List<String> messages(PublishResult result) {
+    return assertInstanceOf(PublishResult.Rejected.class, result).violations().stream()
+        .map(PolicyViolation::message)
+        .toList();
   }
 
   @Test
   void invalidUploadsAreRefusedBeforeAnythingChanges() throws IOException {
-    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    repository.publish(uploads.build(V1, "first"), PROPOSED);
     String before = fingerprint();
 
     Path escaping =
         FakeUploads.write(
             dir.resolve("escaping"),
-            "1.0-2",
-            Map.of("../perestroika-hello_1.0-2_amd64.deb", new byte[] {1}));
+            V2,
+            Map.of("../perestroika-hello_" + V2 + "_amd64.deb", new byte[] {1}));
     assertTrue(
         assertThrows(InvalidUploadException.class, () -> repository.publish(escaping, PROPOSED))
             .getMessage()
             .contains("not a plain file name"));
 
-    Path linked = uploads.build("1.0-2", "second");
-    Path deb = linked.resolveSibling("perestroika-hello_1.0-2_amd64.deb");
+    Path linked = uploads.build(V2, "second");
+    Path deb = linked.resolveSibling("perestroika-hello_" + V2 + "_amd64.deb");
     Path real = Files.move(deb, dir.resolve("real.deb"));
     Files.createSymbolicLink(deb, real);
     assertTrue(
@@ -246,8 +440,8 @@ class AptRepositoryIT {
             .getMessage()
             .contains("is a symbolic link"));
 
-    Path tampered = uploads.build("1.0-3", "third");
-    Path tamperedDeb = tampered.resolveSibling("perestroika-hello_1.0-3_amd64.deb");
+    Path tampered = uploads.build(V3, "third");
+    Path tamperedDeb = tampered.resolveSibling("perestroika-hello_" + V3 + "_amd64.deb");
     byte[] bytes = Files.readAllBytes(tamperedDeb);
     bytes[bytes.length - 1] ^= 1;
     Files.write(tamperedDeb, bytes);
@@ -262,9 +456,9 @@ class AptRepositoryIT {
 
   @Test
   void aRepreproFailureLeavesTheOldSnapshotServed() throws IOException {
-    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    repository.publish(uploads.build(V1, "first"), PROPOSED);
     String before = fingerprint();
-    Path corrupt = FakeUploads.deb(dir.resolve("corrupt"), "1.0-2", "not an ar archive");
+    Path corrupt = FakeUploads.deb(dir.resolve("corrupt"), V2, "not an ar archive");
 
     PublishException e =
         assertThrows(PublishException.class, () -> repository.publish(corrupt, PROPOSED));
@@ -278,7 +472,7 @@ class AptRepositoryIT {
 
   @Test
   void aFailureAfterRepreproRanLeavesTheOldSnapshotServed() throws IOException {
-    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    repository.publish(uploads.build(V1, "first"), PROPOSED);
     String before = fingerprint();
     CommandRunner gpgvFails =
         command ->
@@ -287,7 +481,7 @@ class AptRepositoryIT {
                 : runner.run(command);
     AptRepository failing = repository(AptRepositoryConfig.defaults(root), gpgvFails);
 
-    Path second = uploads.build("1.0-2", "second");
+    Path second = uploads.build(V2, "second");
     PublishException e =
         assertThrows(PublishException.class, () -> failing.publish(second, PROPOSED));
     assertTrue(e.getMessage().contains("gpgv: BAD signature"), e.getMessage());
@@ -300,7 +494,7 @@ class AptRepositoryIT {
   void keepsOnlyTheNewestSnapshots() throws IOException {
     AptRepository keepTwo =
         repository(AptRepositoryConfig.defaults(root).withKeepSnapshots(2), runner);
-    for (String version : List.of("1.0-1", "1.0-2", "1.0-3")) {
+    for (String version : List.of(V1, V2, V3)) {
       assertInstanceOf(
           PublishResult.Published.class,
           keepTwo.publish(uploads.build(version, "build " + version), PROPOSED));
@@ -312,7 +506,7 @@ class AptRepositoryIT {
   @Test
   void refusesARootThatIsAPlainDirectory() throws IOException {
     Files.createDirectories(root.resolve("dists"));
-    Path changes = uploads.build("1.0-1", "first");
+    Path changes = uploads.build(V1, "first");
     PublishException e =
         assertThrows(PublishException.class, () -> repository.publish(changes, PROPOSED));
     assertInstanceOf(SnapshotException.class, e.getCause());

@@ -11,20 +11,29 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.model.ReleaseProgression;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.policy.PolicyViolation;
+import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.RecordingCommandRunner;
 
 /**
@@ -37,10 +46,15 @@ class AptRepositoryTest {
       "${$source} ${$sourceversion} ${$type} ${package} ${version} ${$architecture}"
           + " ${$component} ${$filekey}\\n";
   private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
+  private static final String V1 = "1.0-1~deb12+mos1";
+  private static final String V2 = "1.0-2~deb12+mos1";
 
   @TempDir Path dir;
   private Path root;
-  private final List<String> listings = new ArrayList<>();
+
+  /** What reprepro lists for each codename, one answer per listfilter call; then nothing. */
+  private final Map<String, Deque<String>> listings = new HashMap<>();
+
   private RecordingCommandRunner tools;
   private RecordingCommandRunner gpg;
   private AptRepository repository;
@@ -53,7 +67,12 @@ class AptRepositoryTest {
     gpg = new RecordingCommandRunner(AptRepositoryTest::fakeGpg);
     tools = new RecordingCommandRunner(this::fakeTools);
     GpgKeyring keyring = GpgKeyring.open(gpg, home, Optional.empty());
-    repository = new AptRepository(AptRepositoryConfig.defaults(root), tools, keyring);
+    repository =
+        new AptRepository(
+            AptRepositoryConfig.defaults(root),
+            tools,
+            keyring,
+            new VersionPolicy(ReleaseProgression.natural(), Set.of(), FixedBaseDistro.empty()));
   }
 
   private static CommandResult fakeGpg(Command command) {
@@ -73,7 +92,8 @@ class AptRepositoryTest {
     if (argv.get(0).equals("reprepro")) {
       Path outdir = Path.of(argv.get(argv.indexOf("--outdir") + 1));
       if (argv.contains("listfilter")) {
-        return new CommandResult(0, listings.isEmpty() ? "" : listings.remove(0), "");
+        Deque<String> answers = listings.get(argv.get(argv.indexOf("listfilter") + 1));
+        return new CommandResult(0, answers == null ? "" : answers.poll(), "");
       }
       if (argv.contains("export")) {
         for (String codename : argv.subList(argv.indexOf("export") + 1, argv.size())) {
@@ -93,6 +113,10 @@ class AptRepositoryTest {
     }
   }
 
+  private void listing(String codename, String text) {
+    listings.computeIfAbsent(codename, key -> new ArrayDeque<>()).add(text);
+  }
+
   private static String held(String version) {
     return "perestroika-hello "
         + version
@@ -105,14 +129,15 @@ class AptRepositoryTest {
 
   @Test
   void firstPublishRunsRepreproThenSignsAndVerifiesEverySuite() throws IOException {
-    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
-    listings.add("");
-    listings.add(held("1.0-1"));
+    Path changes = FakeUploads.deb(dir.resolve("upload"), V1, "deb");
+    listing("mos10.0-proposed", "");
+    listing("mos10.0-proposed", held(V1));
 
     PublishResult result = repository.publish(changes, PROPOSED);
 
     assertEquals(
-        new PublishResult.Published(PROPOSED, List.of("perestroika-hello 1.0-1 amd64")), result);
+        new PublishResult.Published(PROPOSED, List.of("perestroika-hello " + V1 + " amd64")),
+        result);
     Path snapshot = dir.resolve("repos/.debian.snapshots/.partial-000001");
     String reprepro =
         "reprepro --basedir "
@@ -127,6 +152,15 @@ class AptRepositoryTest {
     Path key = snapshot.resolve("public/project/mos-archive-keyring.gpg");
     List<String> expected = new ArrayList<>();
     expected.add(list + " $Source (== perestroika-hello)");
+    for (String suite : List.of("", "-updates", "-security", "-holdback", "-hotfix")) {
+      expected.add(
+          reprepro
+              + " --list-format "
+              + LIST_FORMAT
+              + " listfilter mos10.0"
+              + suite
+              + " $Source (== perestroika-hello)");
+    }
     expected.add(
         reprepro
             + " --ignore=wrongdistribution include mos10.0-proposed "
@@ -135,7 +169,7 @@ class AptRepositoryTest {
     expected.add(
         reprepro
             + " export mos10.0 mos10.0-proposed mos10.0-updates mos10.0-security"
-            + " mos10.0-holdback");
+            + " mos10.0-holdback mos10.0-hotfix");
     for (String codename : DistributionsFile.codenames(List.of(PROPOSED.release()))) {
       Path suite = snapshot.resolve("public/dists").resolve(codename);
       expected.add("gpgv --keyring " + key + " " + suite.resolve("InRelease"));
@@ -153,7 +187,7 @@ class AptRepositoryTest {
 
     String sign = "gpg --batch --homedir " + dir.resolve("gnupg") + " --yes --digest-algo SHA512";
     List<String> signing = gpg.commandLines().subList(1, gpg.commandLines().size());
-    assertEquals(2 + 2 * 5, signing.size());
+    assertEquals(2 + 2 * 6, signing.size());
     assertTrue(signing.get(0).endsWith("--output " + key + ".new --export " + FPR));
     assertEquals(
         sign
@@ -181,8 +215,8 @@ class AptRepositoryTest {
 
   @Test
   void aDowngradeIsRejectedBeforeRepreproChangesAnything() throws IOException {
-    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
-    listings.add(held("1.0-2"));
+    Path changes = FakeUploads.deb(dir.resolve("upload"), V1, "deb");
+    listing("mos10.0-proposed", held(V2));
 
     PublishResult result = repository.publish(changes, PROPOSED);
 
@@ -190,44 +224,89 @@ class AptRepositoryTest {
         new PublishResult.Rejected(
             List.of(
                 new PolicyViolation(
-                    "perestroika-hello 1.0-1 is lower than 1.0-2 already in mos10.0-proposed:"
-                        + " a new upload must carry a higher version"))),
+                    "perestroika-hello "
+                        + V1
+                        + " is lower than "
+                        + V2
+                        + " in mos10.0-proposed: versions never go down within mos10.0; publish "
+                        + V2
+                        + " or a higher version"))),
         result);
-    assertEquals(1, tools.commandLines().size());
-    assertTrue(tools.commandLines().get(0).contains(" listfilter "));
+    assertEquals(6, tools.commandLines().size());
+    assertTrue(tools.commandLines().stream().allMatch(line -> line.contains(" listfilter ")));
     assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     assertEquals(List.of("lock"), snapshotEntries());
   }
 
   @Test
   void aPublishThatRepreproDidNotCarryOutFailsAndChangesNothing() throws IOException {
-    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
-    listings.add("");
-    listings.add("");
+    Path changes = FakeUploads.deb(dir.resolve("upload"), V1, "deb");
 
     PublishException e =
         assertThrows(PublishException.class, () -> repository.publish(changes, PROPOSED));
 
-    assertTrue(e.getMessage().contains("does not hold [perestroika-hello_1.0-1_amd64.deb]"));
+    assertTrue(
+        e.getMessage().contains("does not hold [perestroika-hello_" + V1 + "_amd64.deb]"),
+        e.getMessage());
     assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     assertEquals(List.of("lock"), snapshotEntries());
   }
 
   @Test
   void publishingWhatTheSuiteHoldsIsANoOp() throws IOException {
-    Path changes = FakeUploads.deb(dir.resolve("upload"), "1.0-1", "deb");
-    listings.add("");
-    listings.add(held("1.0-1"));
+    Path changes = FakeUploads.deb(dir.resolve("upload"), V1, "deb");
+    listing("mos10.0-proposed", "");
+    listing("mos10.0-proposed", held(V1));
     repository.publish(changes, PROPOSED);
     int before = tools.commandLines().size();
-    listings.add(held("1.0-1"));
+    listing("mos10.0-proposed", held(V1));
 
     PublishResult again = repository.publish(changes, PROPOSED);
 
     assertInstanceOf(PublishResult.Published.class, again);
-    assertEquals(before + 1, tools.commandLines().size());
+    assertEquals(before + 6, tools.commandLines().size());
     assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
     assertEquals(List.of("000001", "lock"), snapshotEntries());
+  }
+
+  @Test
+  void earlierReleasesAreReadFromTheSuitesTheyShipped() throws IOException {
+    repository.createRelease(new org.perestroika.core.model.Release("mos9.0"));
+    int from = tools.commandLines().size();
+    listing("mos9.0-updates", held(V2));
+    Path changes = FakeUploads.deb(dir.resolve("upload"), V1, "deb");
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    assertEquals(
+        new PublishResult.Rejected(
+            List.of(
+                new PolicyViolation(
+                    "perestroika-hello "
+                        + V1
+                        + " is lower than "
+                        + V2
+                        + " in mos9.0-updates: versions never go down along the release"
+                        + " progression, and mos9.0 comes before mos10.0; publish "
+                        + V2
+                        + " or a higher version"))),
+        result);
+    assertEquals(
+        List.of(
+            "mos10.0-proposed",
+            "mos10.0",
+            "mos10.0-updates",
+            "mos10.0-security",
+            "mos10.0-holdback",
+            "mos10.0-hotfix",
+            "mos9.0",
+            "mos9.0-updates",
+            "mos9.0-security"),
+        tools.commandLines().subList(from, tools.commandLines().size()).stream()
+            .map(
+                line ->
+                    line.substring(line.indexOf(" listfilter ") + 12, line.lastIndexOf(" $Source")))
+            .toList());
   }
 
   @Test

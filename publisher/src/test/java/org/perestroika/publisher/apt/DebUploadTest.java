@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.publisher.InvalidUploadException;
+import org.perestroika.testing.FakeUploads;
 
 class DebUploadTest {
   @TempDir Path dir;

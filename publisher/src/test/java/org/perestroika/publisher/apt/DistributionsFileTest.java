@@ -46,7 +46,8 @@ class DistributionsFileTest {
             "mos10.0-proposed",
             "mos10.0-updates",
             "mos10.0-security",
-            "mos10.0-holdback"),
+            "mos10.0-holdback",
+            "mos10.0-hotfix"),
         DistributionsFile.codenames(List.of(new Release("mos10.0"))));
   }
 

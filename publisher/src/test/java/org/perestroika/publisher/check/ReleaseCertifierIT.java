@@ -23,6 +23,7 @@ import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.publisher.PublishResult;
 import org.perestroika.publisher.apt.AptRepository;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
+import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.testing.DebUploads;
 import org.perestroika.testing.Requirements;
@@ -65,14 +66,16 @@ class ReleaseCertifierIT {
     root = dir.resolve("repos/debian");
     uploads = new DebUploads(dir.resolve("uploads"));
     keyring = GpgKeyring.open(runner, key.home(), Optional.of(key.fingerprint()));
-    repository = new AptRepository(AptRepositoryConfig.defaults(root), runner, keyring);
+    repository =
+        new AptRepository(
+            AptRepositoryConfig.defaults(root), runner, keyring, FixedBaseDistro.emptyBasePolicy());
     base = List.of(DebUploads.writeBasePackages(dir.resolve("base/Packages")));
-    publish(uploads.build("perestroika-hello", "1.0"), "mos9.0");
-    publish(uploads.build("perestroika-hello", "2.0"), "mos10.0");
+    publish(uploads.build("perestroika-hello", "1.0+mos1"), "mos9.0");
+    publish(uploads.build("perestroika-hello", "2.0+mos1"), "mos10.0");
     publish(
         uploads.build(
             "perestroika-greeter",
-            "1.0",
+            "1.0+mos1",
             "perestroika-hello (>= 2.0), libc6",
             "debhelper-compat (= 13), perestroika-hello"),
         "mos10.0-updates");
@@ -85,9 +88,9 @@ class ReleaseCertifierIT {
     assertTrue(report.passed(), report.render());
     assertEquals(
         List.of(
-            "17 signatures against project/mos-archive-keyring.gpg, 96 files listed in Release"
-                + " files and 9 pool files, in 8 suites",
-            "2 source packages in 5 suites, against 3 suites of earlier releases and the base"
+            "19 signatures against project/mos-archive-keyring.gpg, 108 files listed in Release"
+                + " files and 9 pool files, in 9 suites",
+            "2 source packages in 6 suites, against 3 suites of earlier releases and the base"
                 + " suite",
             "2 binary packages (amd64) against the release plus the base distribution",
             "2 source packages (amd64, as sbuild resolves) against the release plus the base"
@@ -100,14 +103,14 @@ class ReleaseCertifierIT {
   @Test
   void aPackageDependingOnAMissingPackageFailsInstallability() {
     publish(
-        uploads.build("perestroika-lonely", "1.0", "perestroika-nowhere (>= 1.0)", ""),
+        uploads.build("perestroika-lonely", "1.0+mos1", "perestroika-nowhere (>= 1.0)", ""),
         "mos10.0-proposed");
 
     CertificationReport report = certify();
 
     assertEquals(
         List.of(
-            "perestroika-lonely 1.0 [amd64]: depends on perestroika-nowhere:amd64 (>= 1.0), which"
+            "perestroika-lonely 1.0+mos1 [amd64]: depends on perestroika-nowhere:amd64 (>= 1.0), which"
                 + " no package of the release or the base distribution satisfies"),
         problems(report, "installability"));
     assertOnlyFailed(report, "installability");
@@ -121,7 +124,7 @@ class ReleaseCertifierIT {
     publish(
         uploads.build(
             "perestroika-needy",
-            "1.0",
+            "1.0+mos1",
             "libc6",
             "debhelper-compat (= 13), libperestroika-missing-dev (>= 2)"),
         "mos10.0-proposed");
@@ -130,7 +133,7 @@ class ReleaseCertifierIT {
 
     assertEquals(
         List.of(
-            "perestroika-needy 1.0 (source): build-depends on libperestroika-missing-dev:amd64"
+            "perestroika-needy 1.0+mos1 (source): build-depends on libperestroika-missing-dev:amd64"
                 + " (>= 2), which no package of the release or the base distribution satisfies"),
         problems(report, "build dependencies"));
     assertOnlyFailed(report, "build dependencies");
@@ -163,7 +166,7 @@ class ReleaseCertifierIT {
     // reprepro alone knows nothing of releases: it takes a version lower than both mos9.0 and
     // the release's own base. The suite is then signed again so that only the versions are wrong.
     Path snapshot = root.toRealPath().getParent();
-    Path changes = uploads.build("perestroika-hello", "0.9");
+    Path changes = uploads.build("perestroika-hello", "0.9+mos1");
     runner.check(
         Command.of(
             "reprepro",
@@ -187,9 +190,9 @@ class ReleaseCertifierIT {
 
     assertEquals(
         List.of(
-            "perestroika-hello 0.9 in mos10.0-security is lower than 1.0 in mos9.0: clients"
+            "perestroika-hello 0.9+mos1 in mos10.0-security is lower than 1.0+mos1 in mos9.0: clients"
                 + " upgrading from mos9.0 would be downgraded",
-            "perestroika-hello 0.9 in mos10.0-security is lower than 2.0 in mos10.0, the"
+            "perestroika-hello 0.9+mos1 in mos10.0-security is lower than 2.0+mos1 in mos10.0, the"
                 + " release's base suite: the update is a downgrade"),
         problems(report, ProgressionCheck.NAME));
     assertOnlyFailed(report, ProgressionCheck.NAME);

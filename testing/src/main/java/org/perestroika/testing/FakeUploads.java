@@ -1,4 +1,4 @@
-package org.perestroika.publisher.apt;
+package org.perestroika.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,19 +11,31 @@ import java.util.Map;
  * Hand-written uploads for tests that never run reprepro: files with arbitrary bytes and a .changes
  * that lists them with their real sizes and checksums.
  */
-final class FakeUploads {
-  static final String SOURCE = "perestroika-hello";
+public final class FakeUploads {
+  public static final String SOURCE = "perestroika-hello";
 
   private FakeUploads() {}
 
   /** Writes {@code perestroika-hello_<version>_amd64.deb} and its .changes into {@code dir}. */
-  static Path deb(Path dir, String version, String content) throws IOException {
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put(SOURCE + "_" + version + "_amd64.deb", content.getBytes(StandardCharsets.UTF_8));
-    return write(dir, version, files);
+  public static Path deb(Path dir, String version, String content) throws IOException {
+    return deb(dir, SOURCE, version, content);
   }
 
-  static Path write(Path dir, String version, Map<String, byte[]> files) throws IOException {
+  /** Writes {@code <source>_<version>_amd64.deb} and its .changes into {@code dir}. */
+  public static Path deb(Path dir, String source, String version, String content)
+      throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(source + "_" + version + "_amd64.deb", content.getBytes(StandardCharsets.UTF_8));
+    return write(dir, source, version, files);
+  }
+
+  /** Writes the files (only those without a directory part) and a .changes listing them all. */
+  public static Path write(Path dir, String version, Map<String, byte[]> files) throws IOException {
+    return write(dir, SOURCE, version, files);
+  }
+
+  private static Path write(Path dir, String source, String version, Map<String, byte[]> files)
+      throws IOException {
     Files.createDirectories(dir);
     StringBuilder sums = new StringBuilder();
     StringBuilder listed = new StringBuilder();
@@ -47,16 +59,16 @@ final class FakeUploads {
           .append(file.getKey())
           .append('\n');
     }
-    Path changes = dir.resolve(SOURCE + "_" + version + "_amd64.changes");
+    Path changes = dir.resolve(source + "_" + version + "_amd64.changes");
     Files.writeString(
         changes,
         "Format: 1.8\n"
             + "Date: Sat, 21 Nov 2026 12:00:00 +0000\n"
             + "Maintainer: Perestroika Build Farm <builds@perestroika.invalid>\n"
             + "Source: "
-            + SOURCE
+            + source
             + "\nBinary: "
-            + SOURCE
+            + source
             + "\nArchitecture: amd64\nVersion: "
             + version
             + "\nDistribution: bookworm\nChecksums-Sha256:\n"
@@ -66,7 +78,7 @@ final class FakeUploads {
     return changes;
   }
 
-  static String sha256(byte[] bytes) {
+  private static String sha256(byte[] bytes) {
     try {
       return java.util.HexFormat.of()
           .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
