@@ -37,10 +37,12 @@ class AptRepositoryTest {
       "${$source} ${$sourceversion} ${$type} ${package} ${version} ${$architecture}"
           + " ${$component} ${$filekey}\\n";
   private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
+  private static final PublishTarget UPDATES = PublishTarget.parse("mos10.0-updates");
 
   @TempDir Path dir;
   private Path root;
   private final List<String> listings = new ArrayList<>();
+  private String sources = "";
   private RecordingCommandRunner tools;
   private RecordingCommandRunner gpg;
   private AptRepository repository;
@@ -75,6 +77,9 @@ class AptRepositoryTest {
       if (argv.contains("listfilter")) {
         return new CommandResult(0, listings.isEmpty() ? "" : listings.remove(0), "");
       }
+      if (argv.contains("list")) {
+        return new CommandResult(0, sources, "");
+      }
       if (argv.contains("export")) {
         for (String codename : argv.subList(argv.indexOf("export") + 1, argv.size())) {
           write(outdir.resolve("dists").resolve(codename).resolve("Release"), codename);
@@ -101,6 +106,49 @@ class AptRepositoryTest {
         + " amd64 main pool/main/p/perestroika-hello/perestroika-hello_"
         + version
         + "_amd64.deb\n";
+  }
+
+  /** A source's .deb and .dsc as a suite lists them. */
+  private static String held(String source, String version) {
+    String pool = "pool/main/" + source.charAt(0) + "/" + source + "/" + source + "_" + version;
+    return source
+        + " "
+        + version
+        + " deb "
+        + source
+        + " "
+        + version
+        + " amd64 main "
+        + pool
+        + "_amd64.deb\n"
+        + source
+        + " "
+        + version
+        + " dsc "
+        + source
+        + " "
+        + version
+        + " source main "
+        + pool
+        + ".dsc\n";
+  }
+
+  /** Puts the pool files {@link #held(String, String)} names into the served snapshot. */
+  private void pool(String source, String version) {
+    Path dir = root.resolve("pool/main/" + source.charAt(0) + "/" + source);
+    write(dir.resolve(source + "_" + version + "_amd64.deb"), "deb of " + source);
+    write(dir.resolve(source + "_" + version + ".dsc"), "dsc of " + source);
+  }
+
+  private String reprepro(Path snapshot) {
+    return "reprepro --basedir "
+        + snapshot
+        + " --confdir "
+        + snapshot.resolve("conf")
+        + " --dbdir "
+        + snapshot.resolve("db")
+        + " --outdir "
+        + snapshot.resolve("public");
   }
 
   @Test
@@ -228,6 +276,136 @@ class AptRepositoryTest {
     assertEquals(before + 1, tools.commandLines().size());
     assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
     assertEquals(List.of("000001", "lock"), snapshotEntries());
+  }
+
+  @Test
+  void anUploadWhoseChangelogNamesNoCommitsIsRejectedExceptForHoldback() throws IOException {
+    Path changes =
+        FakeUploads.write(
+            dir.resolve("upload"),
+            "1.0-1",
+            java.util.Map.of("perestroika-hello_1.0-1_amd64.deb", new byte[] {1}),
+            "  * Upstream's own build.\n");
+    listings.add("");
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    PublishResult.Rejected rejected = assertInstanceOf(PublishResult.Rejected.class, result);
+    assertEquals(
+        List.of(
+            "perestroika-hello 1.0-1: its changelog entry has no 'Source commit:' line; MOS"
+                + " packages name the commits they were built from, and `perestroika build` adds"
+                + " the 'Source commit:' and 'Build commit:' lines",
+            "perestroika-hello 1.0-1: its changelog entry has no 'Build commit:' line; MOS"
+                + " packages name the commits they were built from, and `perestroika build` adds"
+                + " the 'Source commit:' and 'Build commit:' lines"),
+        rejected.violations().stream().map(PolicyViolation::message).toList());
+    assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+    listings.add("");
+    listings.add(held("1.0-1"));
+    assertInstanceOf(
+        PublishResult.Published.class,
+        repository.publish(changes, PublishTarget.parse("mos10.0-holdback")));
+  }
+
+  @Test
+  void promoteCopiesEachSourceInOneSignedSnapshot() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    pool("perestroika-hello", "1.0-1");
+    pool("other", "2.0-1");
+    int before = tools.commandLines().size();
+    listings.addAll(
+        List.of(
+            held("perestroika-hello", "1.0-1"),
+            "",
+            held("other", "2.0-1"),
+            held("other", "1.0-1"),
+            held("perestroika-hello", "1.0-1"),
+            held("other", "2.0-1"),
+            held("perestroika-hello", "1.0-1"),
+            held("other", "2.0-1")));
+
+    PublishResult result =
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "other"));
+
+    assertEquals(
+        new PublishResult.Published(
+            UPDATES,
+            List.of(
+                "other 2.0-1 amd64",
+                "other 2.0-1 source",
+                "perestroika-hello 1.0-1 amd64",
+                "perestroika-hello 1.0-1 source")),
+        result);
+    Path snapshot = dir.resolve("repos/.debian.snapshots/.partial-000002");
+    String reprepro = reprepro(snapshot);
+    String list = reprepro + " --list-format " + LIST_FORMAT + " listfilter ";
+    List<String> commands = tools.commandLines().subList(before, tools.commandLines().size());
+    assertEquals(
+        List.of(
+            list + "mos10.0-proposed $Source (== perestroika-hello)",
+            list + "mos10.0-updates $Source (== perestroika-hello)",
+            list + "mos10.0-proposed $Source (== other)",
+            list + "mos10.0-updates $Source (== other)",
+            reprepro + " copysrc mos10.0-updates mos10.0-proposed perestroika-hello 1.0-1",
+            list + "mos10.0-updates $Source (== perestroika-hello)",
+            reprepro + " copysrc mos10.0-updates mos10.0-proposed other 2.0-1",
+            list + "mos10.0-updates $Source (== other)"),
+        commands.subList(0, 8));
+    // Then every suite is signed again and checked, and the result listed.
+    assertTrue(commands.get(8).startsWith("gpgv --keyring "), commands.get(8));
+    assertEquals(list + "mos10.0-updates $Source (== other)", commands.get(commands.size() - 1));
+    assertEquals(Path.of(".debian.snapshots/000002/public"), Files.readSymbolicLink(root));
+  }
+
+  @Test
+  void promotingOverAHigherVersionIsRefusedAndNothingIsCopied() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    pool("perestroika-hello", "1.0-1");
+    pool("other", "2.0-1");
+    listings.addAll(
+        List.of(
+            held("perestroika-hello", "1.0-1"),
+            "",
+            held("other", "2.0-1"),
+            held("other", "3.0-1")));
+
+    PublishResult result =
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "other"));
+
+    assertEquals(
+        new PublishResult.Rejected(
+            List.of(
+                new PolicyViolation(
+                    "other 2.0-1 is lower than 3.0-1 already in mos10.0-updates: a new upload"
+                        + " must carry a higher version"))),
+        result);
+    assertTrue(tools.commandLines().stream().noneMatch(line -> line.contains(" copysrc ")));
+    assertEquals(List.of("000001", "lock"), snapshotEntries());
+  }
+
+  @Test
+  void promotingWhatTheSourceSuiteLacksNamesItAndWhatItHolds() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    pool("perestroika-hello", "1.0-1");
+    listings.addAll(List.of(held("perestroika-hello", "1.0-1"), "", ""));
+    sources = "perestroika-hello 1.0-1\nperestroika-hello 1.0-1\nzlib 1.3-1\n";
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "nova")));
+
+    assertEquals(
+        "mos10.0-proposed holds no nova to promote; it holds perestroika-hello 1.0-1, zlib 1.3-1",
+        e.getMessage());
+    assertEquals(List.of("000001", "lock"), snapshotEntries());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> repository.promote(PROPOSED, PublishTarget.parse("mos11.0-updates"), List.of("x")));
+    assertThrows(
+        IllegalArgumentException.class, () -> repository.promote(PROPOSED, PROPOSED, List.of("x")));
   }
 
   @Test

@@ -13,6 +13,12 @@ import java.util.Map;
  */
 final class FakeUploads {
   static final String SOURCE = "perestroika-hello";
+  static final String SOURCE_COMMIT = "17f8fb6d8d3b9d48f5a4206079c18e84b73bf36b";
+  static final String BUILD_COMMIT = "8bf699819c9d30e2d34e14e76917f94daea4c67f";
+
+  /** The changelog body lines `perestroika build` adds. */
+  static final String COMMIT_LINES =
+      "  * Source commit: " + SOURCE_COMMIT + "\n  * Build commit: " + BUILD_COMMIT + "\n";
 
   private FakeUploads() {}
 
@@ -24,6 +30,12 @@ final class FakeUploads {
   }
 
   static Path write(Path dir, String version, Map<String, byte[]> files) throws IOException {
+    return write(dir, version, files, "  * A change.\n" + COMMIT_LINES);
+  }
+
+  /** As {@link #write(Path, String, Map)}, with {@code body} as the changelog entry's body. */
+  static Path write(Path dir, String version, Map<String, byte[]> files, String body)
+      throws IOException {
     Files.createDirectories(dir);
     StringBuilder sums = new StringBuilder();
     StringBuilder listed = new StringBuilder();
@@ -59,7 +71,15 @@ final class FakeUploads {
             + SOURCE
             + "\nArchitecture: amd64\nVersion: "
             + version
-            + "\nDistribution: bookworm\nChecksums-Sha256:\n"
+            + "\nDistribution: bookworm\nChanges:\n "
+            + SOURCE
+            + " ("
+            + version
+            + ") bookworm; urgency=medium\n .\n"
+            + body.lines()
+                .map(line -> " " + (line.isEmpty() ? "." : line) + "\n")
+                .reduce("", String::concat)
+            + "Checksums-Sha256:\n"
             + sums
             + "Files:\n"
             + listed);

@@ -40,14 +40,23 @@ final class RealUploads {
 
   /**
    * Builds {@code version} (without epoch) whose files say {@code content}; returns the .changes.
+   * Its changelog entry names the commits, as `perestroika build` leaves it.
    */
   Path build(String version, String content) throws IOException {
+    return build(SOURCE, version, content, FakeUploads.COMMIT_LINES);
+  }
+
+  /**
+   * Builds {@code source} at {@code version} whose files say {@code content}, with {@code
+   * commitLines} (possibly empty) in its changelog entry; returns the .changes.
+   */
+  Path build(String source, String version, String content, String commitLines) throws IOException {
     String upstream = version.substring(0, version.lastIndexOf('-'));
     Path dir = Files.createDirectories(workDir.resolve("build-" + ++builds));
-    String treeName = SOURCE + "-" + upstream;
+    String treeName = source + "-" + upstream;
     Path tree = Files.createDirectories(dir.resolve(treeName));
     Files.writeString(tree.resolve("README"), "upstream " + upstream + "\n");
-    String orig = SOURCE + "_" + upstream + ".orig.tar";
+    String orig = source + "_" + upstream + ".orig.tar";
     run(
         dir,
         "tar",
@@ -65,21 +74,23 @@ final class RealUploads {
     Files.writeString(debian.resolve("format"), "3.0 (quilt)\n");
     Files.writeString(
         tree.resolve("debian/changelog"),
-        SOURCE
+        source
             + " ("
             + version
             + ") bookworm; urgency=medium\n\n  * "
             + content
-            + "\n\n -- Perestroika Build Farm <builds@perestroika.invalid>"
+            + "\n"
+            + commitLines
+            + "\n -- Perestroika Build Farm <builds@perestroika.invalid>"
             + "  Sat, 21 Nov 2026 12:00:00 +0000\n");
     Files.writeString(
         tree.resolve("debian/control"),
         "Source: "
-            + SOURCE
+            + source
             + "\nSection: misc\nPriority: optional\n"
             + "Maintainer: Perestroika Build Farm <builds@perestroika.invalid>\n\n"
             + "Package: "
-            + SOURCE
+            + source
             + "\nArchitecture: amd64\nDescription: greeting for tests\n a tiny package\n");
     Files.writeString(tree.resolve("debian/README.Debian"), content + "\n");
     run(dir, "dpkg-source", "-b", treeName);
@@ -88,23 +99,23 @@ final class RealUploads {
     Files.writeString(
         stage.resolve("control"),
         "Package: "
-            + SOURCE
+            + source
             + "\nSource: "
-            + SOURCE
+            + source
             + "\nVersion: "
             + version
             + "\nArchitecture: amd64\n"
             + "Maintainer: Perestroika Build Farm <builds@perestroika.invalid>\n"
             + "Section: misc\nPriority: optional\n"
             + "Description: greeting for tests\n a tiny package\n");
-    Path doc = Files.createDirectories(dir.resolve("stage/usr/share/doc/" + SOURCE));
+    Path doc = Files.createDirectories(dir.resolve("stage/usr/share/doc/" + source));
     Files.writeString(doc.resolve("README"), content + "\n");
-    String deb = SOURCE + "_" + version + "_amd64.deb";
+    String deb = source + "_" + version + "_amd64.deb";
     run(dir, "dpkg-deb", "--root-owner-group", "-Zgzip", "--build", "stage", deb);
 
     run(tree, "dpkg-distaddfile", "-fdebian/files", deb, "misc", "optional");
-    run(tree, "dpkg-genbuildinfo", "-O../" + SOURCE + "_" + version + "_amd64.buildinfo");
-    String changes = SOURCE + "_" + version + "_amd64.changes";
+    run(tree, "dpkg-genbuildinfo", "-O../" + source + "_" + version + "_amd64.buildinfo");
+    String changes = source + "_" + version + "_amd64.changes";
     run(tree, "dpkg-genchanges", "-sa", "-O../" + changes);
     return dir.resolve(changes);
   }
