@@ -42,26 +42,26 @@ final class WorkTreeCommits {
       return Optional.empty();
     }
     String tree = source.toAbsolutePath().normalize().toString();
-    Optional<CommandResult> head = git(runner, tree, "rev-parse", "--verify", "HEAD");
-    if (head.isEmpty()) {
+    CommandResult head = git(runner, tree, "rev-parse", "--verify", "HEAD");
+    if (!head.succeeded()) {
       throw new IllegalArgumentException(
           source
-              + " is not in a git work tree (or git is not installed), so the commits it is"
-              + " built from are unknown: pass --source-commit SHA --build-commit SHA, which"
-              + " the build writes into the changelog");
+              + " is not in a git work tree (git says: "
+              + head.stderr().strip()
+              + "), so the commits it is built from are unknown: pass --source-commit SHA"
+              + " --build-commit SHA, which the build writes into the changelog");
     }
-    String status =
+    CommandResult changes =
         git(
-                runner,
-                tree,
-                "status",
-                "--porcelain",
-                "--untracked-files=all",
-                "--ignored=matching",
-                "--",
-                ".")
-            .map(CommandResult::stdout)
-            .orElse("");
+            runner,
+            tree,
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--ignored=matching",
+            "--",
+            ".");
+    String status = changes.succeeded() ? changes.stdout() : changes.stderr();
     if (!status.isBlank()) {
       throw new IllegalArgumentException(
           source
@@ -71,21 +71,20 @@ final class WorkTreeCommits {
               + "\ncommit (or remove) those changes, or pass --source-commit and --build-commit"
               + " yourself");
     }
-    return Optional.of(SourceCommits.same(head.get().stdout().strip()));
+    return Optional.of(SourceCommits.same(head.stdout().strip()));
   }
 
-  /** The result of a git command that succeeded, or empty when it failed or git is missing. */
-  private static Optional<CommandResult> git(CommandRunner runner, String dir, String... args) {
+  /** What a git command left; a git that cannot be started fails like one that found no tree. */
+  private static CommandResult git(CommandRunner runner, String dir, String... args) {
     String[] argv = new String[args.length + 3];
     argv[0] = "git";
     argv[1] = "-C";
     argv[2] = dir;
     System.arraycopy(args, 0, argv, 3, args.length);
     try {
-      CommandResult result = runner.run(Command.of(argv));
-      return result.succeeded() ? Optional.of(result) : Optional.empty();
+      return runner.run(Command.of(argv));
     } catch (CommandFailedException e) {
-      return Optional.empty();
+      return new CommandResult(127, "", e.getMessage());
     }
   }
 }

@@ -71,7 +71,10 @@ class WorkTreeCommitsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> WorkTreeCommits.resolve(noGit, dir, null, null));
-    assertTrue(e.getMessage().contains("is not in a git work tree"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("is not in a git work tree (git says: fatal: not a git repository)"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("pass --source-commit SHA --build-commit SHA"));
   }
 
