@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.perestroika.core.config.ConfigLoader;
 import org.perestroika.core.model.BuildLimits;
@@ -13,7 +14,9 @@ import org.perestroika.core.model.BuildRequest;
 import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.worker.container.Ownership;
+import org.perestroika.worker.deb.ChangesSigner;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,6 +63,27 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--pids", description = "process limit")
   Long pids;
 
+  @Option(
+      names = "--source-commit",
+      paramLabel = "SHA",
+      description =
+          "the code's commit, written into the changelog (default: HEAD of the tree's git work"
+              + " tree)")
+  String sourceCommit;
+
+  @Option(
+      names = "--build-commit",
+      paramLabel = "SHA",
+      description =
+          "the packaging's commit, written into the changelog (default: as --source-commit)")
+  String buildCommit;
+
+  @Option(
+      names = "--sign-changes",
+      paramLabel = "KEYID",
+      description = "clearsign the .changes with this uploader key of your own GnuPG home")
+  String signChanges;
+
   @Override
   public Integer call() throws InterruptedException {
     try (Farm farm = new Farm(main.config())) {
@@ -69,6 +93,12 @@ final class BuildCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "source " + source + " does not exist: give a .dsc or a directory with debian/");
       }
+      Optional<SourceCommits> commits =
+          WorkTreeCommits.resolve(farm.runner, source, sourceCommit, buildCommit);
+      Optional<ChangesSigner> signer =
+          Optional.ofNullable(signChanges)
+              .map(key -> new ChangesSigner(farm.runner, Optional.empty(), key));
+      signer.ifPresent(ChangesSigner::requireKey);
       String buildId = ID_TIME.format(farm.clock.instant()) + "-" + randomSuffix();
       Path outDir = out != null ? out : farm.config.buildsDir().resolve(buildId);
       BuildRequest request =
@@ -77,7 +107,12 @@ final class BuildCommand implements Callable<Integer> {
               source.toAbsolutePath().normalize(),
               target,
               limits(farm),
-              outDir.toAbsolutePath());
+              outDir.toAbsolutePath(),
+              commits);
+      commits.ifPresent(
+          c ->
+              System.out.println(
+                  "[build] source commit " + c.source() + ", build commit " + c.build()));
 
       farm.containers().ping();
       Ownership.reapOrphans(farm.containers(), line -> System.out.println("[build] " + line));
@@ -98,10 +133,15 @@ final class BuildCommand implements Callable<Integer> {
         return Main.REFUSED;
       }
       System.out.println("[build] artifacts in " + outDir);
+      Path changes = result.changesFile().orElseThrow();
+      if (signer.isPresent()) {
+        signer.get().sign(changes);
+        System.out.println("[build] signed " + changes.getFileName() + " with " + signChanges);
+      }
       if (publishTo == null) {
         return Main.OK;
       }
-      return PublishCommand.publish(farm, result.changesFile().orElseThrow(), target, publishTo);
+      return PublishCommand.publish(farm, changes, target, publishTo);
     }
   }
 

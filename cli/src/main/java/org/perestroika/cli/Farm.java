@@ -64,7 +64,8 @@ final class Farm implements AutoCloseable {
             AptRepositoryConfig.defaults(root)
                 .withOriginAndLabel(settings.origin(), settings.origin())
                 .withArchitectures(architectures)
-                .withKeepSnapshots(settings.keepSnapshots()),
+                .withKeepSnapshots(settings.keepSnapshots())
+                .withUploadersKeyring(settings.uploadersKeyring()),
         runner,
         keyring,
         dist ->

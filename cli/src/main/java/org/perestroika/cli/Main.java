@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       ChrootCommand.class,
       BuildCommand.class,
       PublishCommand.class,
+      PromoteCommand.class,
       ClientConfigCommand.class,
       RepoCommand.class,
       SchedulerCommand.class,

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,15 +95,37 @@ class BadInputIT {
     assertTrue(run.stderr().contains("build-limits.memory"), run::all);
   }
 
+  @Test
+  void aTreeOutsideGitWithoutCommitsSaysToNameThem() throws Exception {
+    Path tree = TestPackages.failing(work.resolve("src"));
+    PerestroikaProcess.Outcome run =
+        PerestroikaProcess.run(
+            work.resolve("log"),
+            "build",
+            tree.toString(),
+            "--dist",
+            "bookworm",
+            "--out",
+            work.resolve("out").toString());
+    assertEquals(Main.ERROR, run.exitCode(), run::all);
+    assertTrue(run.stderr().contains("is not in a git work tree"), run::all);
+    assertTrue(run.stderr().contains("--source-commit SHA --build-commit SHA"), run::all);
+    assertNothingWritten();
+  }
+
+  /** Builds naming the commits, so that each test meets the problem it is about. */
   private PerestroikaProcess.Outcome build(Path source, String dist) throws InterruptedException {
-    return PerestroikaProcess.run(
-        work.resolve("log"),
-        "build",
-        source.toString(),
-        "--dist",
-        dist,
-        "--out",
-        work.resolve("out").toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "build",
+                source.toString(),
+                "--dist",
+                dist,
+                "--out",
+                work.resolve("out").toString()));
+    args.addAll(List.of(PerestroikaProcess.COMMITS));
+    return PerestroikaProcess.run(work.resolve("log"), args.toArray(String[]::new));
   }
 
   private void assertNothingWritten() {

@@ -69,7 +69,11 @@ class InterruptIT {
         "--dist",
         "bookworm",
         "--out",
-        work.resolve("out-" + name).toString());
+        work.resolve("out-" + name).toString(),
+        PerestroikaProcess.COMMITS[0],
+        PerestroikaProcess.COMMITS[1],
+        PerestroikaProcess.COMMITS[2],
+        PerestroikaProcess.COMMITS[3]);
   }
 
   private static List<ContainerInfo> containersOf(Process process) {

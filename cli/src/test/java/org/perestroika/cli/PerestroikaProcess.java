@@ -7,11 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged {@code perestroika} command as a person would, in a child process. */
 final class PerestroikaProcess {
   static final Path JAR = Path.of("target", "perestroika.jar").toAbsolutePath();
+
+  /** Commit ids for builds of trees outside git, which must name them. */
+  static final String[] COMMITS = {
+    "--source-commit", "1111111111111111111111111111111111111111",
+    "--build-commit", "2222222222222222222222222222222222222222"
+  };
 
   private PerestroikaProcess() {}
 
@@ -23,11 +30,18 @@ final class PerestroikaProcess {
   }
 
   static Process start(Path logDir, String... args) {
+    return start(logDir, Map.of(), args);
+  }
+
+  /** Starts it with {@code environment} added to this process's own. */
+  static Process start(Path logDir, Map<String, String> environment, String... args) {
     List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
     command.addAll(List.of(args));
     try {
       Files.createDirectories(logDir);
-      return new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
+      return builder
           .redirectOutput(logDir.resolve("stdout").toFile())
           .redirectError(logDir.resolve("stderr").toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -38,7 +52,12 @@ final class PerestroikaProcess {
   }
 
   static Outcome run(Path logDir, String... args) throws InterruptedException {
-    Process process = start(logDir, args);
+    return run(logDir, Map.of(), args);
+  }
+
+  static Outcome run(Path logDir, Map<String, String> environment, String... args)
+      throws InterruptedException {
+    Process process = start(logDir, environment, args);
     if (!process.waitFor(15, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("perestroika " + String.join(" ", args) + " never finished");

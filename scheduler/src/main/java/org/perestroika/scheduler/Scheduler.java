@@ -424,11 +424,14 @@ public final class Scheduler implements AutoCloseable {
         listener.buildDispatched(build, Duration.between(build.createdAt(), clock.instant()));
         line.accept(
             "perestroika: assembling " + request.packageName() + " from " + request.project());
+        SourceSpec spec = specOf(build);
         AssembledSource source =
-            sources.get(request.gerritServer()).assemble(specOf(build), dir.resolve("src"));
+            sources.get(request.gerritServer()).assemble(spec, dir.resolve("src"));
         BuildResult result =
             dispatcher.run(
-                new DispatchRequest(build, source.tree(), dist, limits, dir.resolve("out")), line);
+                new DispatchRequest(
+                    build, source.tree(), dist, limits, dir.resolve("out"), spec.commits()),
+                line);
         changes = result.changesFile();
         state = result.succeeded() ? BuildState.SUCCEEDED : BuildState.FAILED;
         if (!result.succeeded()) {

@@ -34,6 +34,7 @@ import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.PublishTarget;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.core.service.RepositoryRef;
 import org.perestroika.scheduler.dispatch.DispatchRequest;
 import org.perestroika.scheduler.gerrit.ProjectFilter;
@@ -151,6 +152,7 @@ class SchedulerTest {
     assertEquals(buildDir.resolve("out"), dispatched.outDir());
     assertEquals(BOOKWORM, dispatched.dist());
     assertEquals(BuildLimits.DEFAULTS, dispatched.limits());
+    assertEquals(new SourceCommits(rev("nova 5,1"), rev("spec head")), dispatched.commits());
 
     dispatcher.succeed(build.buildId());
     BuildRecord voted = awaitVote(build);

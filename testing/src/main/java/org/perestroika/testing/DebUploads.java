@@ -86,7 +86,9 @@ public final class DebUploads {
         name
             + " ("
             + version
-            + ") bookworm; urgency=medium\n\n  * Test fixture.\n\n -- "
+            + ") bookworm; urgency=medium\n\n  * Test fixture.\n"
+            + FakeUploads.COMMIT_LINES
+            + "\n -- "
             + MAINTAINER
             + "  Sat, 21 Nov 2026 12:00:00 +0000\n");
     Files.writeString(

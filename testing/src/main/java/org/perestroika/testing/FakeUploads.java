@@ -13,6 +13,12 @@ import java.util.Map;
  */
 public final class FakeUploads {
   public static final String SOURCE = "perestroika-hello";
+  public static final String SOURCE_COMMIT = "17f8fb6d8d3b9d48f5a4206079c18e84b73bf36b";
+  public static final String BUILD_COMMIT = "8bf699819c9d30e2d34e14e76917f94daea4c67f";
+
+  /** The changelog body lines `perestroika build` adds. */
+  public static final String COMMIT_LINES =
+      "  * Source commit: " + SOURCE_COMMIT + "\n  * Build commit: " + BUILD_COMMIT + "\n";
 
   private FakeUploads() {}
 
@@ -26,15 +32,22 @@ public final class FakeUploads {
       throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(source + "_" + version + "_amd64.deb", content.getBytes(StandardCharsets.UTF_8));
-    return write(dir, source, version, files);
+    return write(dir, source, version, files, "  * A change.\n" + COMMIT_LINES);
   }
 
   /** Writes the files (only those without a directory part) and a .changes listing them all. */
   public static Path write(Path dir, String version, Map<String, byte[]> files) throws IOException {
-    return write(dir, SOURCE, version, files);
+    return write(dir, SOURCE, version, files, "  * A change.\n" + COMMIT_LINES);
   }
 
-  private static Path write(Path dir, String source, String version, Map<String, byte[]> files)
+  /** As {@link #write(Path, String, Map)}, with {@code body} as the changelog entry's body. */
+  public static Path write(Path dir, String version, Map<String, byte[]> files, String body)
+      throws IOException {
+    return write(dir, SOURCE, version, files, body);
+  }
+
+  private static Path write(
+      Path dir, String source, String version, Map<String, byte[]> files, String body)
       throws IOException {
     Files.createDirectories(dir);
     StringBuilder sums = new StringBuilder();
@@ -71,7 +84,15 @@ public final class FakeUploads {
             + source
             + "\nArchitecture: amd64\nVersion: "
             + version
-            + "\nDistribution: bookworm\nChecksums-Sha256:\n"
+            + "\nDistribution: bookworm\nChanges:\n "
+            + source
+            + " ("
+            + version
+            + ") bookworm; urgency=medium\n .\n"
+            + body.lines()
+                .map(line -> " " + (line.isEmpty() ? "." : line) + "\n")
+                .reduce("", String::concat)
+            + "Checksums-Sha256:\n"
             + sums
             + "Files:\n"
             + listed);

@@ -197,7 +197,8 @@ public final class ConfigLoader {
         "architectures",
         "keep-snapshots",
         "progression",
-        "ga-releases");
+        "ga-releases",
+        "uploaders-keyring");
     Optional<Path> repoRoot =
         Optional.ofNullable(string(fields, "publisher.", "repo-root", null)).map(Path::of);
     Optional<String> key = Optional.ofNullable(string(fields, "publisher.", "signing-key", null));
@@ -218,8 +219,25 @@ public final class ConfigLoader {
     ReleaseProgression order =
         attempt("publisher.progression", () -> new ReleaseProgression(progression))
             .orElse(ReleaseProgression.natural());
+    Optional<Path> uploaders =
+        Optional.ofNullable(string(fields, "publisher.", "uploaders-keyring", null)).map(Path::of);
+    if (uploaders.isPresent() && !uploaders.get().isAbsolute()) {
+      problems.add(
+          "publisher.uploaders-keyring: '"
+              + uploaders.get()
+              + "' must be an absolute path to a keyring file, such as"
+              + " /etc/perestroika/uploaders.gpg");
+    }
     return new PerestroikaConfig.Publisher(
-        repoRoot, key, baseUrl, origin, architectures, keep, order, Set.copyOf(gaReleases));
+        repoRoot,
+        key,
+        baseUrl,
+        origin,
+        architectures,
+        keep,
+        order,
+        Set.copyOf(gaReleases),
+        uploaders);
   }
 
   /** A list of release names under {@code publisher.<key>}, each checked. */

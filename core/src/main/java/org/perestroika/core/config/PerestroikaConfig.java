@@ -58,7 +58,8 @@ public record PerestroikaConfig(
             publisher.architectures(),
             publisher.keepSnapshots(),
             publisher.progression(),
-            publisher.gaReleases());
+            publisher.gaReleases(),
+            publisher.uploadersKeyring());
     return new PerestroikaConfig(stateDir, dockerHost, imageDist, dists, limits, moved, scheduler);
   }
 
@@ -113,6 +114,8 @@ public record PerestroikaConfig(
    * @param keepSnapshots how many earlier repository states to keep for readers mid-download
    * @param progression the order of releases along which no version may go down
    * @param gaReleases releases past GA, whose base suite takes no more packages
+   * @param uploadersKeyring the public keys whose clearsigned uploads `perestroika publish` takes;
+   *     empty takes unsigned uploads, as from this host's own builds
    */
   public record Publisher(
       Optional<Path> repoRoot,
@@ -122,7 +125,8 @@ public record PerestroikaConfig(
       List<String> architectures,
       int keepSnapshots,
       ReleaseProgression progression,
-      Set<Release> gaReleases) {
+      Set<Release> gaReleases,
+      Optional<Path> uploadersKeyring) {
     public Publisher {
       Objects.requireNonNull(repoRoot, "repoRoot");
       Objects.requireNonNull(signingKey, "signingKey");
@@ -131,6 +135,7 @@ public record PerestroikaConfig(
       architectures = List.copyOf(architectures);
       Objects.requireNonNull(progression, "progression");
       gaReleases = Set.copyOf(gaReleases);
+      Objects.requireNonNull(uploadersKeyring, "uploadersKeyring");
     }
   }
 }

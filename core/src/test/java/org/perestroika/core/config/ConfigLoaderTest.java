@@ -55,7 +55,8 @@ class ConfigLoaderTest {
             List.of("amd64"),
             3,
             ReleaseProgression.natural(),
-            Set.of()),
+            Set.of(),
+            Optional.empty()),
         config.publisher());
     assertEquals(config, ConfigLoader.defaults(Optional.empty()));
   }
@@ -100,6 +101,7 @@ class ConfigLoaderTest {
               keep-snapshots: 5
               progression: [mos9.0, mos10.0]
               ga-releases: [mos9.0]
+              uploaders-keyring: /etc/perestroika/uploaders.gpg
             """);
 
     assertEquals(Path.of("/srv/perestroika"), config.stateDir());
@@ -126,9 +128,22 @@ class ConfigLoaderTest {
             List.of("amd64", "arm64"),
             5,
             new ReleaseProgression(List.of(new Release("mos9.0"), new Release("mos10.0"))),
-            Set.of(new Release("mos9.0"))),
+            Set.of(new Release("mos9.0")),
+            Optional.of(Path.of("/etc/perestroika/uploaders.gpg"))),
         config.publisher());
     assertEquals(Path.of("/srv/mirror"), config.repositoryRoot());
+  }
+
+  @Test
+  void theUploadersKeyringIsAnAbsolutePath() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> parse("publisher:\n  uploaders-keyring: uploaders.gpg\n"));
+    assertEquals(
+        List.of(
+            "publisher.uploaders-keyring: 'uploaders.gpg' must be an absolute path to a keyring"
+                + " file, such as /etc/perestroika/uploaders.gpg"),
+        e.problems());
   }
 
   @Test

@@ -132,6 +132,7 @@ class BuildValuesTest {
   }
 
   private static BuildRequest request(String id) {
-    return new BuildRequest(id, Path.of("hello"), BOOKWORM, BuildLimits.DEFAULTS, Path.of("out"));
+    return new BuildRequest(
+        id, Path.of("hello"), BOOKWORM, BuildLimits.DEFAULTS, Path.of("out"), Optional.empty());
   }
 }

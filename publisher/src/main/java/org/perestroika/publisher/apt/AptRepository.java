@@ -26,11 +26,13 @@ import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
 import org.perestroika.publisher.mirror.SnapshotException;
 import org.perestroika.publisher.mirror.SnapshotStore;
+import org.perestroika.publisher.policy.ChangelogPolicy;
 import org.perestroika.publisher.policy.PolicyViolation;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.publisher.signing.Gpgv;
 import org.perestroika.publisher.signing.SigningKeyException;
+import org.perestroika.publisher.signing.UploaderKeyring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class AptRepository {
   private final Gpgv gpgv;
   private final SnapshotStore store;
   private final VersionPolicy policy;
+  private final Optional<UploaderKeyring> uploaders;
 
   /**
    * @param policy the version rules every publish must pass, for the base distro that the uploads
@@ -66,6 +69,7 @@ public final class AptRepository {
     this.store =
         new SnapshotStore(
             config.root(), Set.of(POOL), config.keepSnapshots(), config.lockTimeout());
+    this.uploaders = config.uploadersKeyring().map(path -> new UploaderKeyring(runner, path));
   }
 
   public AptRepositoryConfig config() {
@@ -77,7 +81,8 @@ public final class AptRepository {
    * it. Publishing the same upload again is a success that changes nothing.
    *
    * @throws org.perestroika.publisher.InvalidUploadException when the upload's files are missing,
-   *     misnamed or do not match the .changes (checked before the repository is touched)
+   *     misnamed or do not match the .changes, or when uploads must be signed and its signature is
+   *     missing, bad or by a key not trusted (checked before the repository is touched)
    * @throws PublishException on infrastructure faults (a tool failed, the lock timed out, the root
    *     is not ours), with the cause attached and the repository left exactly as it was
    * @throws org.perestroika.core.EnvironmentException when the base distro's index, which the
@@ -85,7 +90,7 @@ public final class AptRepository {
    */
   public PublishResult publish(Path changesFile, PublishTarget target) {
     Objects.requireNonNull(target, "target");
-    DebUpload upload = DebUpload.check(changesFile);
+    DebUpload upload = DebUpload.check(changesFile, uploaders);
     ChangesFile changes = upload.changes();
     String codename = target.codename();
     // Read before taking the repository's lock: it may download the base distro's index.
@@ -122,19 +127,9 @@ public final class AptRepository {
           boolean confChanged = writeConf(snapshot, target.release());
           Reprepro reprepro = new Reprepro(runner, dir);
           List<HeldPackage> before = reprepro.listSource(codename, changes.source());
-          Map<PublishTarget, DebianVersion> held = new LinkedHashMap<>();
-          for (PublishTarget suite : policy.boundingSuites(target, releases(snapshot))) {
-            List<HeldPackage> holds =
-                suite.equals(target)
-                    ? before
-                    : reprepro.listSource(suite.codename(), changes.source());
-            holds.stream()
-                .map(HeldPackage::sourceVersion)
-                .max(DebianVersion::compareTo)
-                .ifPresent(version -> held.put(suite, version));
-          }
-          List<PolicyViolation> violations =
-              policy.check(changes, target, held, publishedChecksums(dir, changes), upstream);
+          List<PolicyViolation> violations = new ArrayList<>();
+          violations.addAll(violationsFor(changes, target, before, snapshot, reprepro, upstream));
+          violations.addAll(ChangelogPolicy.check(changes, upload.changelog(), target.suite()));
           if (!violations.isEmpty()) {
             log.info("rejected {} for {}: {}", upload.changesFile(), codename, violations);
             return SnapshotStore.Outcome.abandon(new PublishResult.Rejected(violations));
@@ -170,6 +165,234 @@ public final class AptRepository {
               config.root());
           return SnapshotStore.Outcome.commit(published(target, after, changes));
         });
+  }
+
+  /**
+   * What policy says about {@code upload} going into {@code target}, which holds {@code held} of
+   * its source now. Publishing and promoting both ask here, so a promotion meets the rules that an
+   * upload to the target would.
+   */
+  private List<PolicyViolation> violationsFor(
+      ChangesFile upload,
+      PublishTarget target,
+      List<HeldPackage> before,
+      SnapshotStore.Snapshot snapshot,
+      Reprepro reprepro,
+      Optional<DebianVersion> upstream)
+      throws IOException {
+    Map<PublishTarget, DebianVersion> held = new LinkedHashMap<>();
+    for (PublishTarget suite : policy.boundingSuites(target, releases(snapshot))) {
+      List<HeldPackage> holds =
+          suite.equals(target) ? before : reprepro.listSource(suite.codename(), upload.source());
+      holds.stream()
+          .map(HeldPackage::sourceVersion)
+          .max(DebianVersion::compareTo)
+          .ifPresent(version -> held.put(suite, version));
+    }
+    return policy.check(upload, target, held, publishedChecksums(snapshot.dir(), upload), upstream);
+  }
+
+  /**
+   * Promotes the named source packages from one suite of a release to another, such as
+   * mos10.0-proposed to mos10.0-updates: the exact .dsc and .debs that {@code from} holds (its
+   * highest version of each source) are copied, not rebuilt, so both suites list the same pool
+   * files. All packages move in one new snapshot, re-signed, or none do. The target's policy
+   * applies as for a publish: a package the target holds at a higher version is refused.
+   *
+   * <p>The packages stay in {@code from}. That is how Ubuntu's -proposed and -updates work (the
+   * spec builds its mirrors like the distribution's): clients testing proposed keep what they
+   * tested, proposed still refuses a lower version later, and a promotion repeated after a failure
+   * is a no-op. What proposed holds beyond updates is what still awaits promotion.
+   *
+   * @param sources source package names, each held by {@code from}
+   * @return the packages {@code to} then holds of those sources, or the policy's refusal; promoting
+   *     what {@code to} already holds changes nothing
+   * @throws IllegalArgumentException when the suites are not two of one release, or {@code from}
+   *     lacks a package (the message lists what it holds)
+   * @throws PublishException on infrastructure faults, with the repository left as it was
+   */
+  public PublishResult promote(PublishTarget from, PublishTarget to, List<String> sources) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (!from.release().equals(to.release()) || from.suite() == to.suite()) {
+      throw new IllegalArgumentException(
+          "cannot promote from "
+              + from
+              + " to "
+              + to
+              + ": promotion moves packages between two suites of one release; a package for"
+              + " another release needs a version of its own (the spec's versioning)");
+    }
+    List<String> names = List.copyOf(new LinkedHashSet<>(sources));
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("name at least one source package to promote");
+    }
+    for (String name : names) {
+      if (!ChangesFile.PACKAGE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("'" + name + "' is not a source package name");
+      }
+    }
+    // Read before taking the repository's lock: it may download the base distro's index.
+    Map<String, Optional<DebianVersion>> upstream = new LinkedHashMap<>();
+    names.forEach(name -> upstream.put(name, policy.upstreamVersion(name, to)));
+    try {
+      return store.update(snapshot -> promoteChecked(snapshot, from, to, names, upstream));
+    } catch (SnapshotException
+        | CommandFailedException
+        | SigningKeyException
+        | MalformedControlFileException
+        | UncheckedIOException e) {
+      throw new PublishException(
+          "could not promote "
+              + names
+              + " from "
+              + from
+              + " to "
+              + to
+              + " in "
+              + config.root()
+              + ", the repository is unchanged: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private SnapshotStore.Outcome<PublishResult> promoteChecked(
+      SnapshotStore.Snapshot snapshot,
+      PublishTarget from,
+      PublishTarget to,
+      List<String> names,
+      Map<String, Optional<DebianVersion>> upstream)
+      throws IOException {
+    Path dir = snapshot.dir();
+    List<String> suites =
+        Files.isRegularFile(dir.resolve("conf").resolve("distributions"))
+            ? codenames(snapshot)
+            : List.of();
+    for (PublishTarget suite : List.of(from, to)) {
+      if (!suites.contains(suite.codename())) {
+        throw new IllegalArgumentException(
+            config.root()
+                + " has no suite "
+                + suite
+                + " (it has "
+                + (suites.isEmpty() ? "none" : String.join(", ", suites))
+                + "): publish to "
+                + from
+                + " first");
+      }
+    }
+    Reprepro reprepro = new Reprepro(runner, dir);
+    List<String> missing = new ArrayList<>();
+    List<PolicyViolation> violations = new ArrayList<>();
+    Map<String, List<HeldPackage>> moving = new LinkedHashMap<>();
+    Map<String, DebianVersion> versions = new LinkedHashMap<>();
+    for (String name : names) {
+      List<HeldPackage> held = reprepro.listSource(from.codename(), name);
+      if (held.isEmpty()) {
+        missing.add(name);
+        continue;
+      }
+      DebianVersion version =
+          held.stream().map(HeldPackage::sourceVersion).max(DebianVersion::compareTo).orElseThrow();
+      List<HeldPackage> files =
+          held.stream().filter(one -> one.sourceVersion().compareTo(version) == 0).toList();
+      versions.put(name, version);
+      List<HeldPackage> before = reprepro.listSource(to.codename(), name);
+      violations.addAll(
+          violationsFor(
+              asUpload(dir, from, name, version, files),
+              to,
+              before,
+              snapshot,
+              reprepro,
+              upstream.get(name)));
+      if (!holdsAll(before, files)) {
+        moving.put(name, files);
+      }
+    }
+    if (!missing.isEmpty()) {
+      List<String> holds = reprepro.listSources(from.codename());
+      throw new IllegalArgumentException(
+          from
+              + " holds no "
+              + String.join(", ", missing)
+              + " to promote; it holds "
+              + (holds.isEmpty() ? "nothing" : String.join(", ", holds)));
+    }
+    if (!violations.isEmpty()) {
+      log.info("refused promoting {} from {} to {}: {}", names, from, to, violations);
+      return SnapshotStore.Outcome.abandon(new PublishResult.Rejected(violations));
+    }
+    if (moving.isEmpty()) {
+      log.info("{} already holds {} as {} does: nothing to do", to, names, from);
+      return SnapshotStore.Outcome.abandon(promoted(reprepro, to, versions));
+    }
+    for (Map.Entry<String, List<HeldPackage>> source : moving.entrySet()) {
+      DebianVersion version = versions.get(source.getKey());
+      reprepro.copySource(to.codename(), from.codename(), source.getKey(), version);
+      List<HeldPackage> after = reprepro.listSource(to.codename(), source.getKey());
+      if (!holdsAll(after, source.getValue())) {
+        throw new PublishException(
+            "reprepro reported success copying "
+                + source.getKey()
+                + " "
+                + version
+                + " from "
+                + from
+                + " to "
+                + to
+                + " but "
+                + to
+                + " holds "
+                + after.stream().map(HeldPackage::describe).toList()
+                + " afterwards");
+      }
+    }
+    finish(snapshot, reprepro, false);
+    log.info("promoted {} from {} to {} in {}", moving.keySet(), from, to, config.root());
+    return SnapshotStore.Outcome.commit(promoted(reprepro, to, versions));
+  }
+
+  /**
+   * The packages a suite holds, described as an upload would be, so that promotion is judged by the
+   * same policy as publishing: the pool files are the upload's files.
+   */
+  private static ChangesFile asUpload(
+      Path snapshot,
+      PublishTarget from,
+      String source,
+      DebianVersion version,
+      List<HeldPackage> held)
+      throws IOException {
+    List<ChangesFile.Entry> files = new ArrayList<>();
+    for (HeldPackage one : held) {
+      Path file = snapshot.resolve(SnapshotStore.PUBLIC).resolve(one.filekey());
+      files.add(new ChangesFile.Entry(one.fileName(), Files.size(file), DebUpload.sha256(file)));
+    }
+    List<String> architectures =
+        held.stream().map(HeldPackage::architecture).distinct().sorted().toList();
+    return new ChangesFile(source, version, from.codename(), architectures, files);
+  }
+
+  /** Whether {@code held} lists every pool file of {@code wanted}. */
+  private static boolean holdsAll(List<HeldPackage> held, List<HeldPackage> wanted) {
+    Set<String> files = new LinkedHashSet<>();
+    held.forEach(one -> files.add(one.filekey()));
+    return wanted.stream().allMatch(one -> files.contains(one.filekey()));
+  }
+
+  /** What {@code to} holds of each promoted source at its promoted version. */
+  private static PublishResult.Published promoted(
+      Reprepro reprepro, PublishTarget to, Map<String, DebianVersion> versions) {
+    List<String> packages = new ArrayList<>();
+    versions.forEach(
+        (name, version) ->
+            reprepro.listSource(to.codename(), name).stream()
+                .filter(one -> one.sourceVersion().compareTo(version) == 0)
+                .map(HeldPackage::describe)
+                .forEach(packages::add));
+    return new PublishResult.Published(to, packages.stream().sorted().toList());
   }
 
   /**

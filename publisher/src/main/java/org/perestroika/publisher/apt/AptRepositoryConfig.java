@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
  * @param keepSnapshots how many snapshots to keep, the current one included
  * @param clientKeyring where clients install the public key, named in sources.list lines
  * @param lockTimeout how long a publish waits for another one to the same root
+ * @param uploadersKeyring the public keys whose clearsigned uploads are accepted; empty accepts
+ *     uploads unsigned, as from this host's own builds
  */
 public record AptRepositoryConfig(
     Path root,
@@ -28,7 +31,8 @@ public record AptRepositoryConfig(
     List<String> components,
     int keepSnapshots,
     Path clientKeyring,
-    Duration lockTimeout) {
+    Duration lockTimeout,
+    Optional<Path> uploadersKeyring) {
 
   public static final List<String> DEFAULT_ARCHITECTURES = List.of("amd64", "source");
   public static final List<String> DEFAULT_COMPONENTS = List.of("main", "restricted");
@@ -75,6 +79,9 @@ public record AptRepositoryConfig(
     if (lockTimeout.isNegative() || lockTimeout.isZero()) {
       throw new IllegalArgumentException("lockTimeout must be positive, got " + lockTimeout);
     }
+    uploadersKeyring =
+        Objects.requireNonNull(uploadersKeyring, "uploadersKeyring")
+            .map(path -> path.toAbsolutePath().normalize());
   }
 
   /** The defaults for a repository at {@code root}: Origin and Label "Perestroika". */
@@ -87,7 +94,8 @@ public record AptRepositoryConfig(
         DEFAULT_COMPONENTS,
         DEFAULT_KEEP_SNAPSHOTS,
         DEFAULT_CLIENT_KEYRING,
-        DEFAULT_LOCK_TIMEOUT);
+        DEFAULT_LOCK_TIMEOUT,
+        Optional.empty());
   }
 
   public AptRepositoryConfig withOriginAndLabel(String newOrigin, String newLabel) {
@@ -99,7 +107,8 @@ public record AptRepositoryConfig(
         components,
         keepSnapshots,
         clientKeyring,
-        lockTimeout);
+        lockTimeout,
+        uploadersKeyring);
   }
 
   public AptRepositoryConfig withArchitectures(List<String> newArchitectures) {
@@ -111,7 +120,8 @@ public record AptRepositoryConfig(
         components,
         keepSnapshots,
         clientKeyring,
-        lockTimeout);
+        lockTimeout,
+        uploadersKeyring);
   }
 
   public AptRepositoryConfig withKeepSnapshots(int newKeepSnapshots) {
@@ -123,7 +133,8 @@ public record AptRepositoryConfig(
         components,
         newKeepSnapshots,
         clientKeyring,
-        lockTimeout);
+        lockTimeout,
+        uploadersKeyring);
   }
 
   public AptRepositoryConfig withClientKeyring(Path newClientKeyring) {
@@ -135,7 +146,8 @@ public record AptRepositoryConfig(
         components,
         keepSnapshots,
         newClientKeyring,
-        lockTimeout);
+        lockTimeout,
+        uploadersKeyring);
   }
 
   public AptRepositoryConfig withLockTimeout(Duration newLockTimeout) {
@@ -147,7 +159,21 @@ public record AptRepositoryConfig(
         components,
         keepSnapshots,
         clientKeyring,
-        newLockTimeout);
+        newLockTimeout,
+        uploadersKeyring);
+  }
+
+  public AptRepositoryConfig withUploadersKeyring(Optional<Path> newUploadersKeyring) {
+    return new AptRepositoryConfig(
+        root,
+        origin,
+        label,
+        architectures,
+        components,
+        keepSnapshots,
+        clientKeyring,
+        lockTimeout,
+        newUploadersKeyring);
   }
 
   private static String fieldText(String what, String value) {

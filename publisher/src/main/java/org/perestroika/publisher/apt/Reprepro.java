@@ -44,6 +44,22 @@ final class Reprepro {
     runner.check(command("--ignore=wrongdistribution", "include", codename, changes.toString()));
   }
 
+  /**
+   * Copies what {@code from} holds of {@code source} at {@code version} (its .dsc, .debs and
+   * .udebs) into {@code to}, verbatim: the same pool files, so the same bytes. Like include,
+   * reprepro exits 0 when it found nothing to copy, so callers check the suite afterwards.
+   */
+  void copySource(String to, String from, String source, DebianVersion version) {
+    runner.check(command("copysrc", to, from, source, version.toString()));
+  }
+
+  /** The sources {@code codename} holds, one "name version" each, sorted. */
+  List<String> listSources(String codename) {
+    CommandResult result =
+        runner.check(command("--list-format", "${$source} ${$sourceversion}\\n", "list", codename));
+    return result.stdout().lines().filter(line -> !line.isBlank()).distinct().sorted().toList();
+  }
+
   /** Writes the index and Release files of the given suites, even empty ones. */
   void export(List<String> codenames) {
     List<String> args = new ArrayList<>(List.of("export"));

@@ -417,6 +417,174 @@ class AptRepositoryIT {
   }
 
   @Test
+  void promoteCopiesTheExactPackagesOfSeveralSourcesAndSignsTheTarget() throws IOException {
+    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    repository.publish(
+        uploads.build("perestroika-other", "2.0-1", "other", FakeUploads.COMMIT_LINES), PROPOSED);
+    String poolBefore = pool();
+
+    PublishResult result =
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "perestroika-other"));
+
+    assertEquals(
+        new PublishResult.Published(
+            UPDATES,
+            List.of(
+                "perestroika-hello 1.0-1 amd64",
+                "perestroika-hello 1.0-1 source",
+                "perestroika-other 2.0-1 amd64",
+                "perestroika-other 2.0-1 source")),
+        result);
+    Map<String, String> proposed = packageChecksums(PROPOSED);
+    assertEquals(2, proposed.size(), proposed::toString);
+    assertEquals(proposed, packageChecksums(UPDATES));
+    assertEquals(poolBefore, pool(), "promotion adds no file to the pool");
+    Path keyring = repository.publicKey();
+    Path dists = root.resolve("dists/mos10.0-updates");
+    runner.check(
+        Command.of("gpgv", "--keyring", keyring.toString(), dists.resolve("InRelease").toString()));
+    runner.check(
+        Command.of(
+            "gpgv",
+            "--keyring",
+            keyring.toString(),
+            dists.resolve("Release.gpg").toString(),
+            dists.resolve("Release").toString()));
+    assertEquals(Optional.of("1.0-1"), aptCandidate(UPDATES));
+
+    String before = fingerprint();
+    assertEquals(
+        result,
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "perestroika-other")));
+    assertEquals(before, fingerprint(), "promoting again changes nothing");
+  }
+
+  @Test
+  void aRefusedOrFailedPromotionLeavesTheRepositoryAsItWas() throws IOException {
+    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    repository.publish(uploads.build("1.0-2", "second"), UPDATES);
+    repository.publish(
+        uploads.build("perestroika-other", "2.0-1", "other", FakeUploads.COMMIT_LINES), PROPOSED);
+    String before = fingerprint();
+
+    PublishResult refused =
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-other", "perestroika-hello"));
+
+    assertEquals(
+        new PublishResult.Rejected(
+            List.of(
+                new PolicyViolation(
+                    "perestroika-hello 1.0-1 is lower than 1.0-2 already in mos10.0-updates: a"
+                        + " new upload must carry a higher version"))),
+        refused);
+    assertEquals(before, fingerprint());
+
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> repository.promote(PROPOSED, UPDATES, List.of("perestroika-other", "nova")));
+    assertEquals(
+        "mos10.0-proposed holds no nova to promote; it holds perestroika-hello 1.0-1,"
+            + " perestroika-other 2.0-1",
+        missing.getMessage());
+    assertEquals(before, fingerprint());
+
+    // The first source is copied, then signing fails: the copy must not be served.
+    CommandRunner gpgvFails =
+        command ->
+            command.argv().get(0).equals("gpgv")
+                ? new CommandResult(2, "", "gpgv: BAD signature")
+                : runner.run(command);
+    PublishException failed =
+        assertThrows(
+            PublishException.class,
+            () ->
+                repository(AptRepositoryConfig.defaults(root), gpgvFails)
+                    .promote(
+                        PROPOSED,
+                        PublishTarget.parse("mos10.0-security"),
+                        List.of("perestroika-other", "perestroika-hello")));
+    assertTrue(failed.getMessage().contains("the repository is unchanged"), failed.getMessage());
+    assertEquals(before, fingerprint());
+  }
+
+  @Test
+  void withAnUploadersKeyringOnlyUploadsSignedByATrustedKeyArePublished() throws IOException {
+    try (ThrowawayGpgHome trusted = ThrowawayGpgHome.create();
+        ThrowawayGpgHome stranger = ThrowawayGpgHome.create()) {
+      Path keyring = dir.resolve("uploaders.gpg");
+      runner.check(
+          Command.of(
+              "gpg",
+              "--batch",
+              "--homedir",
+              trusted.home().toString(),
+              "--output",
+              keyring.toString(),
+              "--export",
+              trusted.fingerprint()));
+      AptRepository checking =
+          repository(
+              AptRepositoryConfig.defaults(root).withUploadersKeyring(Optional.of(keyring)),
+              runner);
+
+      Path unsigned = uploads.build("1.0-1", "first");
+      String unsignedMessage =
+          assertThrows(InvalidUploadException.class, () -> checking.publish(unsigned, PROPOSED))
+              .getMessage();
+      assertTrue(unsignedMessage.startsWith(unsigned + " is not signed: "), unsignedMessage);
+
+      Path foreign = sign(uploads.build("1.0-1", "first"), stranger);
+      String foreignMessage =
+          assertThrows(InvalidUploadException.class, () -> checking.publish(foreign, PROPOSED))
+              .getMessage();
+      assertEquals(
+          foreign
+              + " is signed by key "
+              + stranger.fingerprint()
+              + ", which is not in the uploaders keyring "
+              + keyring
+              + ": sign it with a trusted uploader key, or add that key's public key to the"
+              + " keyring",
+          foreignMessage);
+
+      Path tampered = sign(uploads.build("1.0-1", "first"), trusted);
+      Files.writeString(
+          tampered, Files.readString(tampered).replace("Urgency: medium", "Urgency: high"));
+      String tamperedMessage =
+          assertThrows(InvalidUploadException.class, () -> checking.publish(tampered, PROPOSED))
+              .getMessage();
+      assertTrue(
+          tamperedMessage.contains("but the signature does not match its content"),
+          tamperedMessage);
+      assertFalse(Files.exists(root, LinkOption.NOFOLLOW_LINKS), "nothing was published");
+
+      Path signed = sign(uploads.build("1.0-1", "first"), trusted);
+      assertEquals(
+          new PublishResult.Published(
+              PROPOSED, List.of("perestroika-hello 1.0-1 amd64", "perestroika-hello 1.0-1 source")),
+          checking.publish(signed, PROPOSED));
+    }
+  }
+
+  @Test
+  void anUploadWithoutCommitLinesIsRefusedNamingThem() throws IOException {
+    Path changes = uploads.build("perestroika-hello", "1.0-1", "first", "");
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    PublishResult.Rejected rejected = assertInstanceOf(PublishResult.Rejected.class, result);
+    assertEquals(2, rejected.violations().size(), rejected::toString);
+    assertTrue(
+        rejected.violations().get(0).message().contains("no 'Source commit:' line"),
+        rejected::toString);
+    assertTrue(
+        rejected.violations().get(1).message().contains("`perestroika build` adds"),
+        rejected::toString);
+    assertFalse(Files.exists(root, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
   void invalidUploadsAreRefusedBeforeAnythingChanges() throws IOException {
     repository.publish(uploads.build(V1, "first"), PROPOSED);
     String before = fingerprint();
@@ -512,6 +680,62 @@ class AptRepositoryIT {
     assertInstanceOf(SnapshotException.class, e.getCause());
     assertTrue(e.getMessage().contains("is not a link to a snapshot made by perestroika"));
     assertTrue(Files.isDirectory(root.resolve("dists"), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** Clearsigns {@code changes} in place with {@code key}, as an uploader would. */
+  private Path sign(Path changes, ThrowawayGpgHome key) throws IOException {
+    Path signed = changes.resolveSibling("signed.asc");
+    runner.check(
+        Command.of(
+            "gpg",
+            "--batch",
+            "--homedir",
+            key.home().toString(),
+            "--local-user",
+            key.fingerprint(),
+            "--output",
+            signed.toString(),
+            "--clearsign",
+            changes.toString()));
+    Files.move(signed, changes, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return changes;
+  }
+
+  /** Each package of a suite's amd64 index with the SHA256 of its .deb. */
+  private Map<String, String> packageChecksums(PublishTarget target) throws IOException {
+    Map<String, String> checksums = new java.util.TreeMap<>();
+    String index =
+        Files.readString(
+            root.resolve("dists").resolve(target.codename()).resolve("main/binary-amd64/Packages"));
+    for (String stanza : index.split("\n\n")) {
+      String name = field(stanza, "Package");
+      if (name != null) {
+        checksums.put(
+            name + " " + field(stanza, "Version") + " " + field(stanza, "Filename"),
+            field(stanza, "SHA256"));
+      }
+    }
+    return checksums;
+  }
+
+  private static String field(String stanza, String name) {
+    return stanza
+        .lines()
+        .filter(line -> line.startsWith(name + ": "))
+        .map(line -> line.substring(name.length() + 2))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Every file of the served pool with its checksum. */
+  private String pool() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (Stream<Path> files = Files.walk(root.resolve("pool"))) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        text.append(root.relativize(file)).append(' ').append(DebUpload.sha256(file)).append('\n');
+      }
+    }
+    return text.toString();
   }
 
   /** The OpenPGP hash algorithm number of the signature in a clear-signed file (10 = SHA512). */

@@ -48,12 +48,19 @@ class AptRepositoryTest {
   private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
   private static final String V1 = "1.0-1~deb12+mos1";
   private static final String V2 = "1.0-2~deb12+mos1";
+  private static final PublishTarget UPDATES = PublishTarget.parse("mos10.0-updates");
 
   @TempDir Path dir;
   private Path root;
 
   /** What reprepro lists for each codename, one answer per listfilter call; then nothing. */
   private final Map<String, Deque<String>> listings = new HashMap<>();
+
+  /** What each codename holds of each source, when no answer is queued; copysrc copies it. */
+  private final Map<String, Map<String, String>> contents = new HashMap<>();
+
+  /** What reprepro's {@code list} answers. */
+  private String sources = "";
 
   private RecordingCommandRunner tools;
   private RecordingCommandRunner gpg;
@@ -92,8 +99,22 @@ class AptRepositoryTest {
     if (argv.get(0).equals("reprepro")) {
       Path outdir = Path.of(argv.get(argv.indexOf("--outdir") + 1));
       if (argv.contains("listfilter")) {
-        Deque<String> answers = listings.get(argv.get(argv.indexOf("listfilter") + 1));
-        return new CommandResult(0, answers == null ? "" : answers.poll(), "");
+        String codename = argv.get(argv.indexOf("listfilter") + 1);
+        Deque<String> answers = listings.getOrDefault(codename, new ArrayDeque<>());
+        String filter = argv.get(argv.indexOf("listfilter") + 2);
+        String source = filter.substring("$Source (== ".length(), filter.length() - 1);
+        String held = contents.getOrDefault(codename, Map.of()).getOrDefault(source, "");
+        return new CommandResult(0, answers.isEmpty() ? held : answers.poll(), "");
+      }
+      if (argv.contains("copysrc")) {
+        int at = argv.indexOf("copysrc");
+        String source = argv.get(at + 3);
+        contents
+            .computeIfAbsent(argv.get(at + 1), key -> new HashMap<>())
+            .put(source, contents.get(argv.get(at + 2)).get(source));
+      }
+      if (argv.contains("list")) {
+        return new CommandResult(0, sources, "");
       }
       if (argv.contains("export")) {
         for (String codename : argv.subList(argv.indexOf("export") + 1, argv.size())) {
@@ -125,6 +146,39 @@ class AptRepositoryTest {
         + " amd64 main pool/main/p/perestroika-hello/perestroika-hello_"
         + version
         + "_amd64.deb\n";
+  }
+
+  /** A source's .deb and .dsc as a suite lists them. */
+  private static String held(String source, String version) {
+    String pool = "pool/main/" + source.charAt(0) + "/" + source + "/" + source + "_" + version;
+    return source
+        + " "
+        + version
+        + " deb "
+        + source
+        + " "
+        + version
+        + " amd64 main "
+        + pool
+        + "_amd64.deb\n"
+        + source
+        + " "
+        + version
+        + " dsc "
+        + source
+        + " "
+        + version
+        + " source main "
+        + pool
+        + ".dsc\n";
+  }
+
+  /** Makes {@code codename} hold {@code source} at {@code version}, pool files included. */
+  private void holds(String codename, String source, String version) {
+    contents.computeIfAbsent(codename, key -> new HashMap<>()).put(source, held(source, version));
+    Path pool = root.resolve("pool/main/" + source.charAt(0) + "/" + source);
+    write(pool.resolve(source + "_" + version + "_amd64.deb"), "deb of " + source);
+    write(pool.resolve(source + "_" + version + ".dsc"), "dsc of " + source);
   }
 
   @Test
@@ -334,6 +388,124 @@ class AptRepositoryTest {
             + "\n";
     assertEquals(Golden.read("golden/apt/sources.list"), lines);
     assertThrows(IllegalArgumentException.class, () -> repository.sourcesListLine(PROPOSED, "a b"));
+  }
+
+  @Test
+  void anUploadWhoseChangelogNamesNoCommitsIsRejectedExceptForHoldback() throws IOException {
+    Path changes =
+        FakeUploads.write(
+            dir.resolve("upload"),
+            V1,
+            Map.of("perestroika-hello_" + V1 + "_amd64.deb", new byte[] {1}),
+            "  * Upstream's own build.\n");
+
+    PublishResult result = repository.publish(changes, PROPOSED);
+
+    PublishResult.Rejected rejected = assertInstanceOf(PublishResult.Rejected.class, result);
+    String why =
+        "; MOS packages name the commits they were built from, and `perestroika build` adds"
+            + " the 'Source commit:' and 'Build commit:' lines";
+    assertEquals(
+        List.of(
+            "perestroika-hello " + V1 + ": its changelog entry has no 'Source commit:' line" + why,
+            "perestroika-hello " + V1 + ": its changelog entry has no 'Build commit:' line" + why),
+        rejected.violations().stream().map(PolicyViolation::message).toList());
+    assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+    PublishTarget holdback = PublishTarget.parse("mos10.0-holdback");
+    listing(holdback.codename(), "");
+    listing(holdback.codename(), held(V1));
+    assertInstanceOf(PublishResult.Published.class, repository.publish(changes, holdback));
+  }
+
+  @Test
+  void promoteCopiesEachSourceInOneSignedSnapshot() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    holds(PROPOSED.codename(), "perestroika-hello", V1);
+    holds(PROPOSED.codename(), "other", "2.0-1~deb12+mos1");
+    int before = tools.commandLines().size();
+
+    PublishResult result =
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "other"));
+
+    assertEquals(
+        new PublishResult.Published(
+            UPDATES,
+            List.of(
+                "other 2.0-1~deb12+mos1 amd64",
+                "other 2.0-1~deb12+mos1 source",
+                "perestroika-hello " + V1 + " amd64",
+                "perestroika-hello " + V1 + " source")),
+        result);
+    String reprepro = reprepro(dir.resolve("repos/.debian.snapshots/.partial-000002"));
+    List<String> copies =
+        tools.commandLines().subList(before, tools.commandLines().size()).stream()
+            .filter(line -> line.contains(" copysrc "))
+            .toList();
+    assertEquals(
+        List.of(
+            reprepro + " copysrc mos10.0-updates mos10.0-proposed perestroika-hello " + V1,
+            reprepro + " copysrc mos10.0-updates mos10.0-proposed other 2.0-1~deb12+mos1"),
+        copies);
+    assertEquals(Path.of(".debian.snapshots/000002/public"), Files.readSymbolicLink(root));
+  }
+
+  @Test
+  void promotingOverAHigherVersionIsRefusedAndNothingIsCopied() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    holds(PROPOSED.codename(), "perestroika-hello", V1);
+    holds(PROPOSED.codename(), "other", "2.0-1~deb12+mos1");
+    holds(UPDATES.codename(), "other", "3.0-1~deb12+mos1");
+
+    PublishResult result =
+        repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "other"));
+
+    PublishResult.Rejected rejected = assertInstanceOf(PublishResult.Rejected.class, result);
+    assertEquals(1, rejected.violations().size(), rejected.toString());
+    assertTrue(
+        rejected
+            .violations()
+            .get(0)
+            .message()
+            .startsWith("other 2.0-1~deb12+mos1 is lower than 3.0-1~deb12+mos1 in mos10.0-updates"),
+        rejected.toString());
+    assertTrue(tools.commandLines().stream().noneMatch(line -> line.contains(" copysrc ")));
+    assertEquals(List.of("000001", "lock"), snapshotEntries());
+  }
+
+  @Test
+  void promotingWhatTheSourceSuiteLacksNamesItAndWhatItHolds() throws IOException {
+    repository.createRelease(PROPOSED.release());
+    holds(PROPOSED.codename(), "perestroika-hello", V1);
+    sources = "perestroika-hello " + V1 + "\nperestroika-hello " + V1 + "\nzlib 1.3-1\n";
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> repository.promote(PROPOSED, UPDATES, List.of("perestroika-hello", "nova")));
+
+    assertEquals(
+        "mos10.0-proposed holds no nova to promote; it holds perestroika-hello "
+            + V1
+            + ", zlib 1.3-1",
+        e.getMessage());
+    assertEquals(List.of("000001", "lock"), snapshotEntries());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> repository.promote(PROPOSED, PublishTarget.parse("mos11.0-updates"), List.of("x")));
+    assertThrows(
+        IllegalArgumentException.class, () -> repository.promote(PROPOSED, PROPOSED, List.of("x")));
+  }
+
+  private static String reprepro(Path snapshot) {
+    return "reprepro --basedir "
+        + snapshot
+        + " --confdir "
+        + snapshot.resolve("conf")
+        + " --dbdir "
+        + snapshot.resolve("db")
+        + " --outdir "
+        + snapshot.resolve("public");
   }
 
   private List<String> snapshotEntries() throws IOException {

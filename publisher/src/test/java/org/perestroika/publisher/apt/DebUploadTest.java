@@ -8,19 +8,28 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.core.process.CommandResult;
 import org.perestroika.publisher.InvalidUploadException;
+import org.perestroika.publisher.signing.UploaderKeyring;
 import org.perestroika.testing.FakeUploads;
+import org.perestroika.testing.RecordingCommandRunner;
 
 class DebUploadTest {
   @TempDir Path dir;
 
   private String rejection(Path changes) {
-    return assertThrows(InvalidUploadException.class, () -> DebUpload.check(changes)).getMessage();
+    return rejection(() -> DebUpload.check(changes));
+  }
+
+  private static String rejection(org.junit.jupiter.api.function.Executable check) {
+    return assertThrows(InvalidUploadException.class, check).getMessage();
   }
 
   @Test
@@ -85,6 +94,40 @@ class DebUploadTest {
     message = rejection(changes);
     assertTrue(message.contains(changes.toAbsolutePath() + ":7: "), message);
     assertTrue(message.contains("rebuild the package"), message);
+  }
+
+  @Test
+  void aSignedUploadIsReadFromWhatItsSignatureCoversAndMustSayNothingElse() throws IOException {
+    Path changes = FakeUploads.deb(dir, "1.0-1", "deb");
+    String body = Files.readString(changes);
+    Files.writeString(
+        changes,
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
+            + body
+            + "-----BEGIN PGP SIGNATURE-----\n\nc2lnbmF0dXJl\n-----END PGP SIGNATURE-----\n");
+    Path keyring = Files.writeString(dir.resolve("uploaders.gpg"), "keys");
+    String good =
+        "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 0FCB19B53D8601C3 Up\n[GNUPG:] VALIDSIG "
+            + "A".repeat(40)
+            + " 2026-11-21 1795303254 0 4 0 22 8 01 "
+            + "A".repeat(40)
+            + "\n";
+    List<String> covered = new ArrayList<>(List.of(body));
+    UploaderKeyring uploaders =
+        new UploaderKeyring(
+            new RecordingCommandRunner(command -> new CommandResult(0, covered.get(0), good)),
+            keyring);
+
+    DebUpload upload = DebUpload.check(changes, Optional.of(uploaders));
+    assertEquals(DebUpload.check(changes), upload);
+    assertTrue(upload.changelog().contains("Source commit: "), upload.changelog());
+
+    covered.set(0, body.replace("Maintainer: Perestroika", "Maintainer: Someone"));
+    String message = rejection(() -> DebUpload.check(changes, Optional.of(uploaders)));
+    assertEquals(
+        changes.toAbsolutePath()
+            + " holds text that its signature does not cover: sign the whole .changes again",
+        message);
   }
 
   @Test

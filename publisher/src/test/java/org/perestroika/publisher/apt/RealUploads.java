@@ -8,6 +8,7 @@ import java.util.Map;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.Requirements;
 
 /**
@@ -40,6 +41,7 @@ public final class RealUploads {
 
   /**
    * Builds {@code version} (without epoch) whose files say {@code content}; returns the .changes.
+   * Its changelog entry names the commits, as `perestroika build` leaves it.
    */
   public Path build(String version, String content) throws IOException {
     return build(SOURCE, version, content);
@@ -47,6 +49,15 @@ public final class RealUploads {
 
   /** Builds {@code version} of the source and binary package {@code source}. */
   public Path build(String source, String version, String content) throws IOException {
+    return build(source, version, content, FakeUploads.COMMIT_LINES);
+  }
+
+  /**
+   * Builds {@code source} at {@code version} whose files say {@code content}, with {@code
+   * commitLines} (possibly empty) in its changelog entry; returns the .changes.
+   */
+  public Path build(String source, String version, String content, String commitLines)
+      throws IOException {
     String upstream = version.substring(0, version.lastIndexOf('-'));
     Path dir = Files.createDirectories(workDir.resolve("build-" + ++builds));
     String treeName = source + "-" + upstream;
@@ -75,7 +86,9 @@ public final class RealUploads {
             + version
             + ") bookworm; urgency=medium\n\n  * "
             + content
-            + "\n\n -- Perestroika Build Farm <builds@perestroika.invalid>"
+            + "\n"
+            + commitLines
+            + "\n -- Perestroika Build Farm <builds@perestroika.invalid>"
             + "  Sat, 21 Nov 2026 12:00:00 +0000\n");
     Files.writeString(
         tree.resolve("debian/control"),

@@ -1,5 +1,6 @@
 package org.perestroika.scheduler.dispatch;
 
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.perestroika.core.model.BuildRequest;
@@ -32,7 +33,8 @@ public final class LocalDispatcher implements Dispatcher {
               request.source(),
               request.dist(),
               request.limits(),
-              request.outDir()),
+              request.outDir(),
+              Optional.of(request.commits())),
           log);
     } finally {
       free.release();

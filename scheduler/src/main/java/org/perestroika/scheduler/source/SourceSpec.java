@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.perestroika.core.model.SourceCommits;
 
 /**
  * The commits a source package is assembled from: the upstream code, and the packaging when it
@@ -85,6 +86,14 @@ public record SourceSpec(
   public SourceSpec withSpecRef(String ref) {
     return new SourceSpec(
         codeProject, codeCommit, codeRef, specProject, specCommit, Optional.of(ref));
+  }
+
+  /**
+   * The commits the package's changelog names: the code commit as the source commit, and the spec
+   * commit (the code commit again when there is no spec project) as the build commit.
+   */
+  public SourceCommits commits() {
+    return new SourceCommits(codeCommit, specCommit.orElse(codeCommit));
   }
 
   /** Whether the packaging comes from a spec project apart from the code. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -15,6 +17,7 @@ import org.perestroika.core.model.BuildRequest;
 import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.core.service.PackageBuilder;
 import org.perestroika.scheduler.queue.BuildRecord;
 import org.perestroika.scheduler.queue.BuildState;
@@ -65,6 +68,39 @@ class LocalDispatcherTest {
   }
 
   @Test
+  void theBuildIsAskedToNameTheCommitsTheSourceCameFrom() throws Exception {
+    List<BuildRequest> asked = new ArrayList<>();
+    PackageBuilder builder =
+        new PackageBuilder() {
+          @Override
+          public BuildResult build(BuildRequest request, Consumer<String> log) {
+            asked.add(request);
+            throw new IllegalStateException("only the request matters here");
+          }
+
+          @Override
+          public String environmentId(Dist dist) {
+            return "bookworm/1";
+          }
+        };
+    DispatchRequest request = request();
+
+    assertThrows(
+        IllegalStateException.class,
+        () -> new LocalDispatcher(builder, 1).run(request, line -> {}));
+
+    assertEquals(
+        new BuildRequest(
+            "b1",
+            request.source(),
+            request.dist(),
+            request.limits(),
+            request.outDir(),
+            Optional.of(new SourceCommits("1".repeat(40), "2".repeat(40)))),
+        asked.get(0));
+  }
+
+  @Test
   void aPoolNeedsASlot() {
     assertThrows(IllegalArgumentException.class, () -> new LocalDispatcher(null, 0));
   }
@@ -104,6 +140,7 @@ class LocalDispatcherTest {
         new Dist(
             "bookworm", "debian", PackageFormat.DEB, URI.create("http://deb.debian.org/debian")),
         BuildLimits.DEFAULTS,
-        Path.of("/out"));
+        Path.of("/out"),
+        new SourceCommits("1".repeat(40), "2".repeat(40)));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.perestroika.core.model.SourceCommits;
 
 class SourceSpecTest {
   private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
@@ -21,6 +22,18 @@ class SourceSpecTest {
     assertTrue(spec.isSplit());
     assertEquals(Optional.of("refs/changes/34/1234/2"), spec.codeRef());
     assertEquals(Optional.of("refs/heads/master"), spec.specRef());
+  }
+
+  @Test
+  void theChangelogNamesTheCodeAsSourceAndTheSpecAsBuild() {
+    String spec = "fedcba9876543210fedcba9876543210fedcba98";
+    assertEquals(
+        new SourceCommits(COMMIT, spec),
+        SourceSpec.split("acme/openstack/nova", COMMIT, "acme/openstack-build/nova", spec)
+            .commits());
+    assertEquals(
+        SourceCommits.same(COMMIT),
+        SourceSpec.combined("acme/packages/fuel/bookworm/nova", COMMIT).commits());
   }
 
   @Test

@@ -79,9 +79,14 @@ public final class SbuildBuilder implements PackageBuilder {
       throws InterruptedException {
     Instant start = clock.instant();
     SourcePackage source = SourcePackage.inspect(request.source());
+    Optional<byte[]> changelog = request.commits().map(source::changelogWith);
     ChrootSnapshot chroot = chroots.require(request.dist().name());
     Path out = prepareOutput(request.outDir());
     String jobArgument = stage(source, out);
+    if (changelog.isPresent()) {
+      // Before sbuild runs dpkg-source, so the lines reach the .dsc and the .changes' Changes.
+      writeChangelog(out.resolve(source.stagedTree()), changelog.get());
+    }
 
     Path log = out.resolve(source.logFileName());
     Map<String, Duration> phases = new HashMap<>();
@@ -264,6 +269,17 @@ public final class SbuildBuilder implements PackageBuilder {
     }
     runner.check(Command.of("cp", "--", source.path().toString(), out.toString()));
     return BUILD_MOUNT + "/" + source.path().getFileName();
+  }
+
+  /** Replaces the staged copy's changelog; a link there is replaced, never written through. */
+  private static void writeChangelog(Path stagedTree, byte[] changelog) {
+    Path file = stagedTree.resolve("debian/changelog");
+    try {
+      Files.delete(file);
+      Files.write(file, changelog);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static Optional<Path> findChanges(Path out) {

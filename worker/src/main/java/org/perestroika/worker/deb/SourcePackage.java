@@ -3,6 +3,7 @@ package org.perestroika.worker.deb;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -13,9 +14,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.perestroika.core.debian.ChangelogEntry;
+import org.perestroika.core.debian.CommitLines;
 import org.perestroika.core.debian.Deb822;
 import org.perestroika.core.debian.DebianChangelog;
 import org.perestroika.core.debian.InvalidSourceException;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.core.version.DebianVersion;
 
 /**
@@ -38,6 +41,30 @@ record SourcePackage(
   String logFileName() {
     String version = this.version.toString();
     return name + "_" + version.substring(version.indexOf(':') + 1) + ".build";
+  }
+
+  /**
+   * The tree's debian/changelog with the lines naming {@code commits} in its top entry, as the
+   * build should see it. Read as ISO-8859-1 so that every other byte stays as it was.
+   *
+   * @throws InvalidSourceException for a .dsc, whose changelog is sealed in its tarballs, or when
+   *     the top entry names other commits
+   */
+  byte[] changelogWith(SourceCommits commits) {
+    if (stagedTree == null) {
+      throw new InvalidSourceException(
+          path
+              + " is a .dsc, built as it is: the commit lines cannot be added to its changelog;"
+              + " build its source tree to have them added");
+    }
+    Path changelog = path.resolve("debian/changelog");
+    try {
+      String text = Files.readString(changelog, StandardCharsets.ISO_8859_1);
+      return CommitLines.addTo(text, commits, changelog.toString())
+          .getBytes(StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + changelog + ": " + e.getMessage(), e);
+    }
   }
 
   static SourcePackage inspect(Path given) {

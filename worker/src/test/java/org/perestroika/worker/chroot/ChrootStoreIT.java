@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +64,8 @@ class ChrootStoreIT {
     String buildId = "it-update-" + ProcessHandle.current().pid();
     Path source = TestPackages.sleeping(work.resolve("src"), 25);
     BuildRequest request =
-        new BuildRequest(buildId, source, BOOKWORM, BuildLimits.DEFAULTS, work.resolve("out"));
+        new BuildRequest(
+            buildId, source, BOOKWORM, BuildLimits.DEFAULTS, work.resolve("out"), Optional.empty());
     CompletableFuture<BuildResult> build =
         CompletableFuture.supplyAsync(
             () -> {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +24,7 @@ import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.BuildStatus;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.testing.Requirements;
@@ -90,9 +92,15 @@ class SbuildBuilderIT {
   }
 
   @Test
-  void aDscBuildsLikeTheTreeItCameFrom() throws Exception {
-    BuildResult fromTree = builder.build(request("tree", EXAMPLE, BuildLimits.DEFAULTS), l -> {});
+  void aDscBuildsLikeTheTreeItCameFromWithTheCommitLinesInItsChanges() throws Exception {
+    SourceCommits commits = new SourceCommits("a".repeat(40), "b".repeat(40));
+    BuildResult fromTree =
+        builder.build(
+            request("tree", EXAMPLE, BuildLimits.DEFAULTS, Optional.of(commits)), l -> {});
     assertEquals(BuildStatus.SUCCEEDED, fromTree.status(), "see " + fromTree.log());
+    String changes = Files.readString(fromTree.changesFile().orElseThrow());
+    assertTrue(changes.contains("\n   * Source commit: " + "a".repeat(40) + "\n"), changes);
+    assertTrue(changes.contains("\n   * Build commit: " + "b".repeat(40) + "\n"), changes);
     Path dsc =
         fromTree.artifacts().stream()
             .map(a -> a.path())
@@ -101,6 +109,9 @@ class SbuildBuilderIT {
             .orElseThrow();
     BuildResult fromDsc = builder.build(request("dsc", dsc, BuildLimits.DEFAULTS), l -> {});
     assertEquals(BuildStatus.SUCCEEDED, fromDsc.status(), "see " + fromDsc.log());
+    assertTrue(
+        Files.readString(fromDsc.changesFile().orElseThrow())
+            .contains("   * Source commit: " + "a".repeat(40)));
     assertTrue(
         fromDsc.artifacts().stream()
             .anyMatch(a -> a.fileName().equals("perestroika-hello_1.0-1~deb12+mos1_amd64.deb")));
@@ -141,8 +152,13 @@ class SbuildBuilderIT {
   }
 
   private BuildRequest request(String id, Path source, BuildLimits limits) {
+    return request(id, source, limits, Optional.empty());
+  }
+
+  private BuildRequest request(
+      String id, Path source, BuildLimits limits, Optional<SourceCommits> commits) {
     String buildId = "it-" + id + "-" + ProcessHandle.current().pid();
-    return new BuildRequest(buildId, source, BOOKWORM, limits, work.resolve("out-" + id));
+    return new BuildRequest(buildId, source, BOOKWORM, limits, work.resolve("out-" + id), commits);
   }
 
   private static void assertNoContainerLeft(String... ids) {

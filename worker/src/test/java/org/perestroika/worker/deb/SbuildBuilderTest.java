@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.EnvironmentException;
+import org.perestroika.core.debian.InvalidSourceException;
 import org.perestroika.core.model.Artifact;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.BuildRequest;
@@ -32,6 +33,7 @@ import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.BuildStatus;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.testing.RecordingCommandRunner;
 import org.perestroika.testing.TestingClock;
@@ -53,6 +55,9 @@ class SbuildBuilderTest {
   private static final String STAGED = "perestroika-hello-1.0";
   private static final String LOG = "perestroika-hello_1.0-1~deb12+mos1.build";
   private static final String CHANGES = "perestroika-hello_1.0-1~deb12+mos1_amd64.changes";
+  private static final SourceCommits COMMITS =
+      new SourceCommits(
+          "17f8fb6d8d3b9d48f5a4206079c18e84b73bf36b", "8bf699819c9d30e2d34e14e76917f94daea4c67f");
 
   @TempDir Path tmp;
 
@@ -79,7 +84,8 @@ class SbuildBuilderTest {
   @Test
   void aTreeIsBuiltInItsStagedCopyWithTheSandboxOfTheLimits() {
     Path outDir = Path.of("/var/lib/perestroika/builds/hello-1");
-    BuildRequest request = new BuildRequest("hello-1", HELLO, BOOKWORM, LIMITS, outDir);
+    BuildRequest request =
+        new BuildRequest("hello-1", HELLO, BOOKWORM, LIMITS, outDir, Optional.of(COMMITS));
     ChrootSnapshot snapshot = snapshot(Path.of("/var/lib/perestroika/chroots/bookworm", SNAPSHOT));
 
     ContainerSpec spec =
@@ -94,7 +100,8 @@ class SbuildBuilderTest {
   void aDscIsNamedOnTheCommandLineAndBuiltFromTheOutputDirectory() throws IOException {
     Path dsc = SourceFixtures.helloDsc(tmp.resolve("src"));
     Path relativeOut = Path.of("target/builds/hello-2");
-    BuildRequest request = new BuildRequest("hello-2", dsc, BOOKWORM, LIMITS, relativeOut);
+    BuildRequest request =
+        new BuildRequest("hello-2", dsc, BOOKWORM, LIMITS, relativeOut, Optional.empty());
     ChrootSnapshot snapshot = snapshot(Path.of("/var/lib/perestroika/chroots/bookworm", SNAPSHOT));
 
     ContainerSpec spec =
@@ -132,17 +139,19 @@ class SbuildBuilderTest {
           try (Stream<Path> entries = Files.list(build)) {
             entries.map(p -> p.getFileName().toString()).sorted().forEach(seenInBuildDir::add);
           }
-          assertEquals(
-              Files.readString(HELLO.resolve("debian/changelog")),
-              Files.readString(build.resolve(STAGED).resolve("debian/changelog")));
+          Golden.assertMatches(
+              "changelog-hello-with-commits",
+              Files.readAllLines(build.resolve(STAGED).resolve("debian/changelog")));
           upload.addAll(writeUpload(build, true));
           clock.advance(Duration.ofSeconds(12));
           sbuild.forEach(lines);
           return new ContainerExit(0, false);
         });
 
-    BuildResult result = builder.build(request(HELLO), output::add);
+    String original = Files.readString(HELLO.resolve("debian/changelog"));
+    BuildResult result = builder.build(request(HELLO, COMMITS), output::add);
 
+    assertEquals(original, Files.readString(HELLO.resolve("debian/changelog")), "source changed");
     // The build directory holds the staged tree, the log being written and the orig tarball.
     assertEquals(List.of(STAGED, LOG, HELLO_ORIG.getFileName().toString()), seenInBuildDir);
     assertEquals(BuildStatus.SUCCEEDED, result.status());
@@ -347,6 +356,56 @@ class SbuildBuilderTest {
   }
 
   @Test
+  void aStagedChangelogThatIsALinkIsReplacedNotWrittenThrough() throws Exception {
+    Path tree = SourceFixtures.tree(tmp.resolve("src"), "linked-1.0", "linked", "1.0", null);
+    Path elsewhere = Files.move(tree.resolve("debian/changelog"), tmp.resolve("changelog"));
+    Files.createSymbolicLink(tree.resolve("debian/changelog"), elsewhere);
+    String before = Files.readString(elsewhere);
+    List<String> staged = new ArrayList<>();
+    containers.thenRun(
+        (spec, lines) -> {
+          Path changelog =
+              FakeContainerRuntime.hostPath(spec, "/build").resolve("linked-1.0/debian/changelog");
+          assertFalse(Files.isSymbolicLink(changelog));
+          staged.addAll(Files.readAllLines(changelog));
+          return new ContainerExit(1, false);
+        });
+
+    builder.build(request(tree, COMMITS), output::add);
+
+    assertEquals(before, Files.readString(elsewhere));
+    assertTrue(staged.contains("  * Build commit: " + COMMITS.build()), staged::toString);
+  }
+
+  @Test
+  void commitsForADscOrCommitsTheChangelogContradictsAreRefusedBeforeAnythingRuns()
+      throws IOException {
+    Path dsc = SourceFixtures.helloDsc(tmp.resolve("src"));
+    InvalidSourceException forDsc =
+        assertThrows(
+            InvalidSourceException.class, () -> builder.build(request(dsc, COMMITS), output::add));
+    assertTrue(forDsc.getMessage().contains("is a .dsc, built as it is"), forDsc.getMessage());
+
+    Path tree = SourceFixtures.tree(tmp.resolve("src"), "other-1.0", "other", "1.0", null);
+    Path changelog = tree.resolve("debian/changelog");
+    Files.writeString(
+        changelog,
+        Files.readString(changelog)
+            .replace(
+                "  * Test release.", "  * Test release.\n  * Source commit: " + "1".repeat(40)));
+    InvalidSourceException contradicted =
+        assertThrows(
+            InvalidSourceException.class, () -> builder.build(request(tree, COMMITS), output::add));
+    assertTrue(
+        contradicted.getMessage().contains("but this build's source commit is " + COMMITS.source()),
+        contradicted.getMessage());
+
+    assertEquals(List.of(), containers.runs());
+    assertEquals(List.of(), runner.commands());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void aNonEmptyOutputDirectoryIsRefusedBeforeAnythingRuns() throws IOException {
     Path earlier = SourceFixtures.file(out, "earlier.build", "an earlier build");
 
@@ -378,7 +437,11 @@ class SbuildBuilderTest {
   }
 
   private BuildRequest request(Path source) {
-    return new BuildRequest("hello-1", source, BOOKWORM, LIMITS, out);
+    return new BuildRequest("hello-1", source, BOOKWORM, LIMITS, out, Optional.empty());
+  }
+
+  private BuildRequest request(Path source, SourceCommits commits) {
+    return new BuildRequest("hello-1", source, BOOKWORM, LIMITS, out, Optional.of(commits));
   }
 
   private static ChrootSnapshot snapshot(Path directory) {

@@ -41,6 +41,7 @@ import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.BuildStatus;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
+import org.perestroika.core.model.SourceCommits;
 import org.perestroika.scheduler.dispatch.DispatchRequest;
 import org.perestroika.scheduler.queue.BuildRecord;
 import org.perestroika.scheduler.queue.BuildState;
@@ -377,7 +378,8 @@ class JenkinsDispatcherTest {
             request.source(),
             request.dist(),
             BuildLimits.DEFAULTS.withTimeout(Duration.ofMillis(300)),
-            request.outDir());
+            request.outDir(),
+            request.commits());
 
     BuildResult result = dispatcher(1).run(limited, line -> {});
 
@@ -592,6 +594,7 @@ class JenkinsDispatcherTest {
         tmp.resolve("source"),
         BOOKWORM,
         BuildLimits.DEFAULTS,
-        tmp.resolve("out-" + buildId));
+        tmp.resolve("out-" + buildId),
+        SourceCommits.same("0".repeat(40)));
   }
 }
