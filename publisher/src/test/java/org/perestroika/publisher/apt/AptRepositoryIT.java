@@ -418,9 +418,10 @@ class AptRepositoryIT {
 
   @Test
   void promoteCopiesTheExactPackagesOfSeveralSourcesAndSignsTheTarget() throws IOException {
-    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
+    repository.publish(uploads.build("1.0-1~deb12+mos1", "first"), PROPOSED);
     repository.publish(
-        uploads.build("perestroika-other", "2.0-1", "other", FakeUploads.COMMIT_LINES), PROPOSED);
+        uploads.build("perestroika-other", "2.0-1~deb12+mos1", "other", FakeUploads.COMMIT_LINES),
+        PROPOSED);
     String poolBefore = pool();
 
     PublishResult result =
@@ -430,10 +431,10 @@ class AptRepositoryIT {
         new PublishResult.Published(
             UPDATES,
             List.of(
-                "perestroika-hello 1.0-1 amd64",
-                "perestroika-hello 1.0-1 source",
-                "perestroika-other 2.0-1 amd64",
-                "perestroika-other 2.0-1 source")),
+                "perestroika-hello 1.0-1~deb12+mos1 amd64",
+                "perestroika-hello 1.0-1~deb12+mos1 source",
+                "perestroika-other 2.0-1~deb12+mos1 amd64",
+                "perestroika-other 2.0-1~deb12+mos1 source")),
         result);
     Map<String, String> proposed = packageChecksums(PROPOSED);
     assertEquals(2, proposed.size(), proposed::toString);
@@ -450,7 +451,7 @@ class AptRepositoryIT {
             keyring.toString(),
             dists.resolve("Release.gpg").toString(),
             dists.resolve("Release").toString()));
-    assertEquals(Optional.of("1.0-1"), aptCandidate(UPDATES));
+    assertEquals(Optional.of("1.0-1~deb12+mos1"), aptCandidate(UPDATES));
 
     String before = fingerprint();
     assertEquals(
@@ -461,10 +462,11 @@ class AptRepositoryIT {
 
   @Test
   void aRefusedOrFailedPromotionLeavesTheRepositoryAsItWas() throws IOException {
-    repository.publish(uploads.build("1.0-1", "first"), PROPOSED);
-    repository.publish(uploads.build("1.0-2", "second"), UPDATES);
+    repository.publish(uploads.build("1.0-1~deb12+mos1", "first"), PROPOSED);
+    repository.publish(uploads.build("1.0-2~deb12+mos1", "second"), UPDATES);
     repository.publish(
-        uploads.build("perestroika-other", "2.0-1", "other", FakeUploads.COMMIT_LINES), PROPOSED);
+        uploads.build("perestroika-other", "2.0-1~deb12+mos1", "other", FakeUploads.COMMIT_LINES),
+        PROPOSED);
     String before = fingerprint();
 
     PublishResult refused =
@@ -474,8 +476,9 @@ class AptRepositoryIT {
         new PublishResult.Rejected(
             List.of(
                 new PolicyViolation(
-                    "perestroika-hello 1.0-1 is lower than 1.0-2 already in mos10.0-updates: a"
-                        + " new upload must carry a higher version"))),
+                    "perestroika-hello 1.0-1~deb12+mos1 is lower than 1.0-2~deb12+mos1 in"
+                        + " mos10.0-updates: versions never go down within mos10.0; publish"
+                        + " 1.0-2~deb12+mos1 or a higher version"))),
         refused);
     assertEquals(before, fingerprint());
 
@@ -484,12 +487,13 @@ class AptRepositoryIT {
             IllegalArgumentException.class,
             () -> repository.promote(PROPOSED, UPDATES, List.of("perestroika-other", "nova")));
     assertEquals(
-        "mos10.0-proposed holds no nova to promote; it holds perestroika-hello 1.0-1,"
-            + " perestroika-other 2.0-1",
+        "mos10.0-proposed holds no nova to promote; it holds perestroika-hello 1.0-1~deb12+mos1,"
+            + " perestroika-other 2.0-1~deb12+mos1",
         missing.getMessage());
     assertEquals(before, fingerprint());
 
-    // The first source is copied, then signing fails: the copy must not be served.
+    // The source is copied, then signing fails: the copy must not be served. (Promoting hello
+    // to security is refused: updates holds a higher version.)
     CommandRunner gpgvFails =
         command ->
             command.argv().get(0).equals("gpgv")
@@ -503,7 +507,7 @@ class AptRepositoryIT {
                     .promote(
                         PROPOSED,
                         PublishTarget.parse("mos10.0-security"),
-                        List.of("perestroika-other", "perestroika-hello")));
+                        List.of("perestroika-other")));
     assertTrue(failed.getMessage().contains("the repository is unchanged"), failed.getMessage());
     assertEquals(before, fingerprint());
   }
@@ -528,13 +532,13 @@ class AptRepositoryIT {
               AptRepositoryConfig.defaults(root).withUploadersKeyring(Optional.of(keyring)),
               runner);
 
-      Path unsigned = uploads.build("1.0-1", "first");
+      Path unsigned = uploads.build("1.0-1~deb12+mos1", "first");
       String unsignedMessage =
           assertThrows(InvalidUploadException.class, () -> checking.publish(unsigned, PROPOSED))
               .getMessage();
       assertTrue(unsignedMessage.startsWith(unsigned + " is not signed: "), unsignedMessage);
 
-      Path foreign = sign(uploads.build("1.0-1", "first"), stranger);
+      Path foreign = sign(uploads.build("1.0-1~deb12+mos1", "first"), stranger);
       String foreignMessage =
           assertThrows(InvalidUploadException.class, () -> checking.publish(foreign, PROPOSED))
               .getMessage();
@@ -548,7 +552,7 @@ class AptRepositoryIT {
               + " keyring",
           foreignMessage);
 
-      Path tampered = sign(uploads.build("1.0-1", "first"), trusted);
+      Path tampered = sign(uploads.build("1.0-1~deb12+mos1", "first"), trusted);
       Files.writeString(
           tampered, Files.readString(tampered).replace("Urgency: medium", "Urgency: high"));
       String tamperedMessage =
@@ -559,17 +563,20 @@ class AptRepositoryIT {
           tamperedMessage);
       assertFalse(Files.exists(root, LinkOption.NOFOLLOW_LINKS), "nothing was published");
 
-      Path signed = sign(uploads.build("1.0-1", "first"), trusted);
+      Path signed = sign(uploads.build("1.0-1~deb12+mos1", "first"), trusted);
       assertEquals(
           new PublishResult.Published(
-              PROPOSED, List.of("perestroika-hello 1.0-1 amd64", "perestroika-hello 1.0-1 source")),
+              PROPOSED,
+              List.of(
+                  "perestroika-hello 1.0-1~deb12+mos1 amd64",
+                  "perestroika-hello 1.0-1~deb12+mos1 source")),
           checking.publish(signed, PROPOSED));
     }
   }
 
   @Test
   void anUploadWithoutCommitLinesIsRefusedNamingThem() throws IOException {
-    Path changes = uploads.build("perestroika-hello", "1.0-1", "first", "");
+    Path changes = uploads.build("perestroika-hello", "1.0-1~deb12+mos1", "first", "");
 
     PublishResult result = repository.publish(changes, PROPOSED);
 
