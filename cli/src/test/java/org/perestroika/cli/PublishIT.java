@@ -186,8 +186,9 @@ class PublishIT {
               + keyring
               + "\n");
       Map<String, String> gnupg = Map.of("GNUPGHOME", uploader.home().toString());
-      Path newer = buildVersion(config, "2.0", gnupg, "--sign-changes", uploader.fingerprint());
-      Path older = buildVersion(config, "1.5", Map.of());
+      Path newer =
+          buildVersion(config, "2.0+mos1", gnupg, "--sign-changes", uploader.fingerprint());
+      Path older = buildVersion(config, "1.5+mos1", Map.of());
 
       PerestroikaProcess.Outcome unsigned = publish(config, older, "security");
       assertEquals(Main.ERROR, unsigned.exitCode(), unsigned::all);
@@ -205,7 +206,7 @@ class PublishIT {
           changes.toString());
       Files.move(Path.of(changes + ".asc"), changes, StandardCopyOption.REPLACE_EXISTING);
       for (PerestroikaProcess.Outcome published :
-          List.of(publish(config, newer, "proposed"), publish(config, older, "security"))) {
+          List.of(publish(config, older, "security"), publish(config, newer, "proposed"))) {
         assertEquals(Main.OK, published.exitCode(), published::all);
       }
 
@@ -213,7 +214,7 @@ class PublishIT {
           promote(config, "mos10.0-proposed", "mos10.0-updates", "perestroika-versioned");
       assertEquals(Main.OK, promoted.exitCode(), promoted::all);
       assertTrue(
-          promoted.stdout().contains("[promote]   perestroika-versioned 2.0 source"),
+          promoted.stdout().contains("[promote]   perestroika-versioned 2.0+mos1 source"),
           promoted::all);
       Path inRelease = work.resolve("mirror/debian/dists/mos10.0-updates/InRelease");
       byte[] before = Files.readAllBytes(inRelease);
@@ -221,14 +222,16 @@ class PublishIT {
       PerestroikaProcess.Outcome refused =
           promote(config, "mos10.0-security", "mos10.0-updates", "perestroika-versioned");
       assertEquals(Main.REFUSED, refused.exitCode(), refused::all);
-      assertTrue(refused.stderr().contains("1.5 is lower than 2.0"), refused::all);
+      assertTrue(refused.stderr().contains("1.5+mos1 is lower than 2.0+mos1"), refused::all);
       assertTrue(refused.stderr().contains("left as it was"), refused::all);
 
       PerestroikaProcess.Outcome missing =
           promote(config, "mos10.0-proposed", "mos10.0-updates", "nova");
       assertEquals(Main.ERROR, missing.exitCode(), missing::all);
       assertTrue(
-          missing.stderr().contains("holds no nova to promote; it holds perestroika-versioned 2.0"),
+          missing
+              .stderr()
+              .contains("holds no nova to promote; it holds perestroika-versioned 2.0+mos1"),
           missing::all);
       assertArrayEquals(before, Files.readAllBytes(inRelease), "the repository changed");
     }
