@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.perestroika.core.config.ConfigLoader;
@@ -141,7 +142,7 @@ final class BuildCommand implements Callable<Integer> {
       if (publishTo == null) {
         return Main.OK;
       }
-      return PublishCommand.publish(farm, changes, target, publishTo);
+      return PublishCommand.publish(farm, List.of(changes), target, publishTo);
     }
   }
 

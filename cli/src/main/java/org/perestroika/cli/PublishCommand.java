@@ -23,12 +23,17 @@ import picocli.CommandLine.ParentCommand;
 /** Publishes a build's .changes to a signed apt repository, under the version policy. */
 @CommandLine.Command(
     name = "publish",
-    description = "Publish built packages (a .changes, or a directory holding one) to a suite.")
+    description =
+        "Publish built packages (a .changes, or a directory holding one) to a suite; several are"
+            + " published together, all or none.")
 final class PublishCommand implements Callable<Integer> {
   @ParentCommand Main main;
 
-  @Parameters(paramLabel = "DIR", description = "a build's output directory or its .changes file")
-  Path input;
+  @Parameters(
+      paramLabel = "DIR",
+      arity = "1..*",
+      description = "a build's output directory or its .changes file, one per source package")
+  List<Path> inputs;
 
   @Option(names = "--release", required = true, description = "release, such as mos10.0")
   String release;
@@ -54,17 +59,23 @@ final class PublishCommand implements Callable<Integer> {
     PublishTarget target = new PublishTarget(new Release(release), Suite.parse(suite));
     try (Farm farm = new Farm(main.config().withRepoRoot(repoRoot))) {
       Dist built = farm.config.dist(dist == null ? farm.config.imageDist() : dist);
-      return publish(farm, changesFile(input), built, target);
+      return publish(
+          farm, inputs.stream().map(PublishCommand::changesFile).toList(), built, target);
     }
   }
 
   /** Publishes and reports; shared with {@code build --publish}. */
-  static int publish(Farm farm, Path changes, Dist dist, PublishTarget target) {
+  static int publish(Farm farm, List<Path> changes, Dist dist, PublishTarget target) {
     RepositoryPublisher publisher = farm.publisher();
     AptRepository repository = publisher.apt(dist, RepositoryRef.MIRROR);
     PublishResult result = repository.publish(changes, target);
     if (result instanceof PublishResult.Rejected rejected) {
-      System.err.println("perestroika: " + target + " refused " + changes.getFileName() + ":");
+      System.err.println(
+          "perestroika: "
+              + target
+              + " refused "
+              + String.join(", ", changes.stream().map(c -> c.getFileName().toString()).toList())
+              + ":");
       rejected.violations().forEach(v -> System.err.println("  - " + v.message()));
       System.err.println("perestroika: the repository was left as it was");
       return Main.REFUSED;

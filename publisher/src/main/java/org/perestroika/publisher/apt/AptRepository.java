@@ -89,14 +89,45 @@ public final class AptRepository {
    *     policy needs, cannot be read (checked before the repository is touched)
    */
   public PublishResult publish(Path changesFile, PublishTarget target) {
+    return publish(List.of(changesFile), target);
+  }
+
+  /**
+   * Publishes several uploads to {@code target} in one snapshot, signed once: all of them, or none
+   * when policy refuses any (every violation of every upload is listed). Each names another source;
+   * uploads already published change nothing. Throws as {@link #publish(Path, PublishTarget)} does.
+   *
+   * @return on success, what {@code target} holds of every upload's source at its version
+   */
+  public PublishResult publish(List<Path> changesFiles, PublishTarget target) {
     Objects.requireNonNull(target, "target");
-    DebUpload upload = DebUpload.check(changesFile, uploaders);
-    ChangesFile changes = upload.changes();
-    String codename = target.codename();
+    if (changesFiles.isEmpty()) {
+      throw new IllegalArgumentException("name at least one .changes file to publish");
+    }
+    List<DebUpload> uploads = new ArrayList<>();
+    Map<String, Path> bySource = new LinkedHashMap<>();
+    for (Path changesFile : changesFiles) {
+      DebUpload upload = DebUpload.check(changesFile, uploaders);
+      Path other = bySource.putIfAbsent(upload.changes().source(), changesFile);
+      if (other != null) {
+        throw new IllegalArgumentException(
+            other
+                + " and "
+                + changesFile
+                + " are both uploads of "
+                + upload.changes().source()
+                + ": publish them one at a time, the lower version first");
+      }
+      uploads.add(upload);
+    }
     // Read before taking the repository's lock: it may download the base distro's index.
-    Optional<DebianVersion> upstream = policy.upstreamVersion(changes.source(), target);
+    Map<String, Optional<DebianVersion>> upstream = new LinkedHashMap<>();
+    for (DebUpload upload : uploads) {
+      String source = upload.changes().source();
+      upstream.put(source, policy.upstreamVersion(source, target));
+    }
     try {
-      return publishChecked(upload, target, upstream);
+      return publishChecked(uploads, target, upstream);
     } catch (SnapshotException
         | CommandFailedException
         | SigningKeyException
@@ -104,11 +135,13 @@ public final class AptRepository {
         | UncheckedIOException e) {
       throw new PublishException(
           "could not publish "
-              + changes.source()
-              + " "
-              + changes.version()
+              + String.join(
+                  ", ",
+                  uploads.stream()
+                      .map(u -> u.changes().source() + " " + u.changes().version())
+                      .toList())
               + " to "
-              + codename
+              + target.codename()
               + " in "
               + config.root()
               + ", the repository is unchanged: "
@@ -118,78 +151,108 @@ public final class AptRepository {
   }
 
   private PublishResult publishChecked(
-      DebUpload upload, PublishTarget target, Optional<DebianVersion> upstream) {
-    ChangesFile changes = upload.changes();
+      List<DebUpload> uploads,
+      PublishTarget target,
+      Map<String, Optional<DebianVersion>> upstream) {
     String codename = target.codename();
+    List<String> sources = uploads.stream().map(u -> u.changes().source()).toList();
+    List<ChangesFile> changes = uploads.stream().map(DebUpload::changes).toList();
     return store.update(
         snapshot -> {
-          Path dir = snapshot.dir();
           boolean confChanged = writeConf(snapshot, target.release());
-          Reprepro reprepro = new Reprepro(runner, dir);
-          List<HeldPackage> before = reprepro.listSource(codename, changes.source());
-          List<PolicyViolation> violations = new ArrayList<>();
-          violations.addAll(violationsFor(changes, target, before, snapshot, reprepro, upstream));
-          violations.addAll(ChangelogPolicy.check(changes, upload.changelog(), target.suite()));
+          Reprepro reprepro = new Reprepro(runner, snapshot.dir());
+          Map<String, List<HeldPackage>> before = bySource(reprepro.listSources(codename, sources));
+          List<PolicyViolation> violations =
+              new ArrayList<>(violationsFor(changes, target, before, snapshot, reprepro, upstream));
+          for (DebUpload upload : uploads) {
+            violations.addAll(
+                ChangelogPolicy.check(upload.changes(), upload.changelog(), target.suite()));
+          }
           if (!violations.isEmpty()) {
-            log.info("rejected {} for {}: {}", upload.changesFile(), codename, violations);
+            log.info("rejected {} for {}: {}", sources, codename, violations);
             return SnapshotStore.Outcome.abandon(new PublishResult.Rejected(violations));
           }
-          if (alreadyHolds(before, upload) && !confChanged && isComplete(snapshot)) {
-            log.info(
-                "{} {} is already in {}: nothing to do",
-                changes.source(),
-                changes.version(),
-                codename);
+          List<DebUpload> missing =
+              uploads.stream().filter(u -> !alreadyHolds(held(before, u), u)).toList();
+          if (missing.isEmpty() && !confChanged && isComplete(snapshot)) {
+            log.info("{} already holds {}: nothing to do", codename, sources);
             return SnapshotStore.Outcome.abandon(published(target, before, changes));
           }
-          reprepro.include(codename, upload.changesFile());
-          // reprepro reports success even when it skipped the upload, so look for it.
-          List<HeldPackage> after = reprepro.listSource(codename, changes.source());
-          if (!alreadyHolds(after, upload)) {
-            throw new PublishException(
-                "reprepro reported success including "
-                    + upload.changesFile()
-                    + " into "
-                    + codename
-                    + " but the suite does not hold "
-                    + upload.packageFileNames()
-                    + " afterwards; it holds "
-                    + after.stream().map(HeldPackage::describe).toList());
+          for (DebUpload upload : missing) {
+            reprepro.includeWithoutExport(codename, upload.changesFile());
           }
-          finish(snapshot, reprepro, confChanged);
-          log.info(
-              "published {} {} to {} in {}",
-              changes.source(),
-              changes.version(),
-              codename,
-              config.root());
+          reprepro.export(List.of(codename));
+          // reprepro reports success even when it skipped an upload, so look for each.
+          Map<String, List<HeldPackage>> after = bySource(reprepro.listSources(codename, sources));
+          for (DebUpload upload : missing) {
+            if (!alreadyHolds(held(after, upload), upload)) {
+              throw new PublishException(
+                  "reprepro reported success including "
+                      + upload.changesFile()
+                      + " into "
+                      + codename
+                      + " but the suite does not hold "
+                      + upload.packageFileNames()
+                      + " afterwards; it holds "
+                      + held(after, upload).stream().map(HeldPackage::describe).toList());
+            }
+          }
+          finish(snapshot, reprepro, confChanged, Set.of(codename));
+          log.info("published {} to {} in {}", sources, codename, config.root());
           return SnapshotStore.Outcome.commit(published(target, after, changes));
         });
   }
 
+  private static Map<String, List<HeldPackage>> bySource(List<HeldPackage> held) {
+    Map<String, List<HeldPackage>> bySource = new LinkedHashMap<>();
+    held.forEach(one -> bySource.computeIfAbsent(one.source(), key -> new ArrayList<>()).add(one));
+    return bySource;
+  }
+
+  private static List<HeldPackage> held(Map<String, List<HeldPackage>> bySource, DebUpload upload) {
+    return bySource.getOrDefault(upload.changes().source(), List.of());
+  }
+
   /**
-   * What policy says about {@code upload} going into {@code target}, which holds {@code held} of
-   * its source now. Publishing and promoting both ask here, so a promotion meets the rules that an
-   * upload to the target would.
+   * What policy says about {@code uploads} going into {@code target}, which holds {@code before} of
+   * their sources now (by source). Publishing and promoting both ask here, so a promotion meets the
+   * rules that an upload to the target would. Each bounding suite is read once for all.
    */
   private List<PolicyViolation> violationsFor(
-      ChangesFile upload,
+      List<ChangesFile> uploads,
       PublishTarget target,
-      List<HeldPackage> before,
+      Map<String, List<HeldPackage>> before,
       SnapshotStore.Snapshot snapshot,
       Reprepro reprepro,
-      Optional<DebianVersion> upstream)
+      Map<String, Optional<DebianVersion>> upstream)
       throws IOException {
-    Map<PublishTarget, DebianVersion> held = new LinkedHashMap<>();
+    List<String> sources = uploads.stream().map(ChangesFile::source).toList();
+    Map<PublishTarget, Map<String, List<HeldPackage>>> suites = new LinkedHashMap<>();
     for (PublishTarget suite : policy.boundingSuites(target, releases(snapshot))) {
-      List<HeldPackage> holds =
-          suite.equals(target) ? before : reprepro.listSource(suite.codename(), upload.source());
-      holds.stream()
-          .map(HeldPackage::sourceVersion)
-          .max(DebianVersion::compareTo)
-          .ifPresent(version -> held.put(suite, version));
+      suites.put(
+          suite,
+          suite.equals(target)
+              ? before
+              : bySource(reprepro.listSources(suite.codename(), sources)));
     }
-    return policy.check(upload, target, held, publishedChecksums(snapshot.dir(), upload), upstream);
+    List<PolicyViolation> violations = new ArrayList<>();
+    for (ChangesFile upload : uploads) {
+      Map<PublishTarget, DebianVersion> held = new LinkedHashMap<>();
+      suites.forEach(
+          (suite, holdings) ->
+              holdings.getOrDefault(upload.source(), List.of()).stream()
+                  .map(HeldPackage::sourceVersion)
+                  .max(DebianVersion::compareTo)
+                  .ifPresent(version -> held.put(suite, version)));
+      violations.addAll(
+          policy.check(
+              upload,
+              target,
+              held,
+              publishedChecksums(snapshot.dir(), upload),
+              upstream.getOrDefault(upload.source(), Optional.empty())));
+    }
+    return violations;
   }
 
   /**
@@ -301,18 +364,18 @@ public final class AptRepository {
       List<HeldPackage> before = reprepro.listSource(to.codename(), name);
       violations.addAll(
           violationsFor(
-              asUpload(dir, from, name, version, files),
+              List.of(asUpload(dir, from, name, version, files)),
               to,
-              before,
+              Map.of(name, before),
               snapshot,
               reprepro,
-              upstream.get(name)));
+              upstream));
       if (!holdsAll(before, files)) {
         moving.put(name, files);
       }
     }
     if (!missing.isEmpty()) {
-      List<String> holds = reprepro.listSources(from.codename());
+      List<String> holds = reprepro.sourceNames(from.codename());
       throw new IllegalArgumentException(
           from
               + " holds no "
@@ -349,7 +412,7 @@ public final class AptRepository {
                 + " afterwards");
       }
     }
-    finish(snapshot, reprepro, false);
+    finish(snapshot, reprepro, false, Set.of(to.codename()));
     log.info("promoted {} from {} to {} in {}", moving.keySet(), from, to, config.root());
     return SnapshotStore.Outcome.commit(promoted(reprepro, to, versions));
   }
@@ -426,7 +489,7 @@ public final class AptRepository {
           if (!confChanged && isComplete(snapshot)) {
             return SnapshotStore.Outcome.abandon(null);
           }
-          finish(snapshot, new Reprepro(runner, snapshot.dir()), confChanged);
+          finish(snapshot, new Reprepro(runner, snapshot.dir()), confChanged, Set.of());
           return SnapshotStore.Outcome.commit(null);
         });
   }
@@ -502,10 +565,15 @@ public final class AptRepository {
   }
 
   /**
-   * Exports suites that need it, publishes the public key, signs every Release and checks each
-   * signature as a client would.
+   * Exports suites that need it, publishes the public key, signs the Release files of the suites
+   * that changed (every suite when the conf or the key did) and checks each new signature as a
+   * client would. Untouched suites keep their signatures: two gpg runs per suite add up over a
+   * release's six suites, and unchanged files let mirrors skip them.
+   *
+   * @param changed the suites whose contents changed
    */
-  private void finish(SnapshotStore.Snapshot snapshot, Reprepro reprepro, boolean confChanged)
+  private void finish(
+      SnapshotStore.Snapshot snapshot, Reprepro reprepro, boolean confChanged, Set<String> changed)
       throws IOException {
     Path dists = snapshot.publicDir().resolve("dists");
     List<String> codenames = codenames(snapshot);
@@ -521,8 +589,19 @@ public final class AptRepository {
     if (!toExport.isEmpty()) {
       reprepro.export(toExport);
     }
-    Path key = exportKey(snapshot);
-    for (String codename : codenames) {
+    boolean keyChanged = exportKey(snapshot);
+    Path key = snapshot.publicDir().resolve("project").resolve(KEYRING_NAME);
+    List<String> toSign =
+        codenames.stream()
+            .filter(
+                codename ->
+                    keyChanged
+                        || toExport.contains(codename)
+                        || changed.contains(codename)
+                        || !Files.isRegularFile(dists.resolve(codename).resolve("InRelease"))
+                        || !Files.isRegularFile(dists.resolve(codename).resolve("Release.gpg")))
+            .toList();
+    for (String codename : toSign) {
       Path suite = dists.resolve(codename);
       Path release = suite.resolve("Release");
       if (!Files.isRegularFile(release)) {
@@ -531,16 +610,22 @@ public final class AptRepository {
       keyring.clearsign(release, suite.resolve("InRelease"));
       keyring.detachSign(release, suite.resolve("Release.gpg"));
     }
-    for (String codename : codenames) {
+    for (String codename : toSign) {
       Path suite = dists.resolve(codename);
       gpgv.verifyClearsigned(key, suite.resolve("InRelease"));
       gpgv.verifyDetached(key, suite.resolve("Release.gpg"), suite.resolve("Release"));
     }
-    gpgv.verifyDetached(key, GpgKeyring.signatureOf(key), key);
+    if (keyChanged) {
+      gpgv.verifyDetached(key, GpgKeyring.signatureOf(key), key);
+    }
   }
 
-  /** Writes project/mos-archive-keyring.gpg and its .sig, unless the key is unchanged. */
-  private Path exportKey(SnapshotStore.Snapshot snapshot) throws IOException {
+  /**
+   * Writes project/mos-archive-keyring.gpg and its .sig, unless the key is unchanged.
+   *
+   * @return whether the key changed
+   */
+  private boolean exportKey(SnapshotStore.Snapshot snapshot) throws IOException {
     Path project = snapshot.publicDir().resolve("project");
     Files.createDirectories(project);
     Path key = project.resolve(KEYRING_NAME);
@@ -553,7 +638,7 @@ public final class AptRepository {
       // Keeping the old signature keeps the file byte-identical for mirrors.
       Files.delete(fresh);
       Files.delete(freshSignature);
-      return key;
+      return false;
     }
     // The signature covers the key's bytes, not its name, so both move over unchanged.
     Files.move(fresh, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -561,7 +646,7 @@ public final class AptRepository {
         freshSignature,
         GpgKeyring.signatureOf(key),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    return key;
+    return true;
   }
 
   private static List<String> codenames(SnapshotStore.Snapshot snapshot) throws IOException {
@@ -612,13 +697,14 @@ public final class AptRepository {
   }
 
   private static PublishResult.Published published(
-      PublishTarget target, List<HeldPackage> held, ChangesFile changes) {
-    return new PublishResult.Published(
-        target,
-        held.stream()
-            .filter(one -> one.sourceVersion().compareTo(changes.version()) == 0)
-            .map(HeldPackage::describe)
-            .sorted()
-            .toList());
+      PublishTarget target, Map<String, List<HeldPackage>> held, List<ChangesFile> uploads) {
+    List<String> packages = new ArrayList<>();
+    for (ChangesFile upload : uploads) {
+      held.getOrDefault(upload.source(), List.of()).stream()
+          .filter(one -> one.sourceVersion().compareTo(upload.version()) == 0)
+          .map(HeldPackage::describe)
+          .forEach(packages::add);
+    }
+    return new PublishResult.Published(target, packages.stream().sorted().toList());
   }
 }

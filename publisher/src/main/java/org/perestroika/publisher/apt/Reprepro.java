@@ -45,6 +45,20 @@ final class Reprepro {
   }
 
   /**
+   * As {@link #include}, but leaves the suite's indices and Release file as they were, for a batch
+   * that exports once at its end.
+   */
+  void includeWithoutExport(String codename, Path changes) {
+    runner.check(
+        command(
+            "--export=never",
+            "--ignore=wrongdistribution",
+            "include",
+            codename,
+            changes.toString()));
+  }
+
+  /**
    * Copies what {@code from} holds of {@code source} at {@code version} (its .dsc, .debs and
    * .udebs) into {@code to}, verbatim: the same pool files, so the same bytes. Like include,
    * reprepro exits 0 when it found nothing to copy, so callers check the suite afterwards.
@@ -54,7 +68,7 @@ final class Reprepro {
   }
 
   /** The sources {@code codename} holds, one "name version" each, sorted. */
-  List<String> listSources(String codename) {
+  List<String> sourceNames(String codename) {
     CommandResult result =
         runner.check(command("--list-format", "${$source} ${$sourceversion}\\n", "list", codename));
     return result.stdout().lines().filter(line -> !line.isBlank()).distinct().sorted().toList();
@@ -69,17 +83,20 @@ final class Reprepro {
 
   /** Everything {@code codename} holds that was built from {@code source}. */
   List<HeldPackage> listSource(String codename, String source) {
-    if (!ChangesFile.PACKAGE_NAME.matcher(source).matches()) {
-      throw new IllegalArgumentException("'" + source + "' is not a source package name");
+    return listSources(codename, List.of(source));
+  }
+
+  /** Everything {@code codename} holds that was built from any of {@code sources}, in one run. */
+  List<HeldPackage> listSources(String codename, List<String> sources) {
+    for (String source : sources) {
+      if (!ChangesFile.PACKAGE_NAME.matcher(source).matches()) {
+        throw new IllegalArgumentException("'" + source + "' is not a source package name");
+      }
     }
+    String formula =
+        String.join(" | ", sources.stream().map(source -> "$Source (== " + source + ")").toList());
     CommandResult result =
-        runner.check(
-            command(
-                "--list-format",
-                LIST_FORMAT,
-                "listfilter",
-                codename,
-                "$Source (== " + source + ")"));
+        runner.check(command("--list-format", LIST_FORMAT, "listfilter", codename, formula));
     List<HeldPackage> held = new ArrayList<>();
     for (String line : result.stdout().split("\n")) {
       if (line.isBlank()) {

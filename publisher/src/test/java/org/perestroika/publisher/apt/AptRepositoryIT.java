@@ -1,5 +1,6 @@
 package org.perestroika.publisher.apt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -589,6 +590,54 @@ class AptRepositoryIT {
         rejected.violations().get(1).message().contains("`perestroika build` adds"),
         rejected::toString);
     assertFalse(Files.exists(root, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void aBatchIsPublishedWholeInOneSnapshotOrNotAtAll() throws IOException {
+    repository.publish(uploads.build(V2, "second"), PROPOSED);
+    Path untouched = root.resolve("dists/mos10.0-updates/InRelease");
+    byte[] updatesBefore = Files.readAllBytes(untouched);
+    Path link = Files.readSymbolicLink(root);
+
+    PublishResult refused =
+        repository.publish(
+            List.of(
+                uploads.build("perestroika-other", V1, "other", FakeUploads.COMMIT_LINES),
+                uploads.build(V1, "lower than held")),
+            PROPOSED);
+
+    assertInstanceOf(PublishResult.Rejected.class, refused);
+    assertEquals(link, Files.readSymbolicLink(root), "a refused batch publishes nothing");
+
+    PublishResult published =
+        repository.publish(
+            List.of(
+                uploads.build("perestroika-other", V1, "other", FakeUploads.COMMIT_LINES),
+                uploads.build(V3, "third")),
+            PROPOSED);
+
+    assertEquals(
+        new PublishResult.Published(
+            PROPOSED,
+            List.of(
+                "perestroika-hello " + V3 + " amd64",
+                "perestroika-hello " + V3 + " source",
+                "perestroika-other " + V1 + " amd64",
+                "perestroika-other " + V1 + " source")),
+        published);
+    assertEquals(
+        Path.of(".debian.snapshots/000002/public"),
+        Files.readSymbolicLink(root),
+        "one snapshot for the whole batch");
+    assertArrayEquals(
+        updatesBefore,
+        Files.readAllBytes(untouched),
+        "a suite nothing changed keeps its signature");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            repository.publish(
+                List.of(uploads.build(V3, "third"), uploads.build(V3, "third")), PROPOSED));
   }
 
   @Test

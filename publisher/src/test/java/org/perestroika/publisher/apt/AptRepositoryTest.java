@@ -217,8 +217,9 @@ class AptRepositoryTest {
     }
     expected.add(
         reprepro
-            + " --ignore=wrongdistribution include mos10.0-proposed "
+            + " --export=never --ignore=wrongdistribution include mos10.0-proposed "
             + changes.toAbsolutePath());
+    expected.add(reprepro + " export mos10.0-proposed");
     expected.add(list + " $Source (== perestroika-hello)");
     expected.add(
         reprepro
