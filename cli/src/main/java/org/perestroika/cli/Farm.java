@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.perestroika.core.config.PerestroikaConfig;
+import org.perestroika.core.model.Dist;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.publisher.RepositoryPublisher;
@@ -68,11 +69,13 @@ final class Farm implements AutoCloseable {
                 .withUploadersKeyring(settings.uploadersKeyring()),
         runner,
         keyring,
-        dist ->
-            new VersionPolicy(
-                settings.progression(),
-                settings.gaReleases(),
-                BaseDistroIndex.of(dist, settings.architectures(), config.upstreamDir(), runner)));
+        dist -> new VersionPolicy(settings.progression(), settings.gaReleases(), baseDistro(dist)));
+  }
+
+  /** The base distribution's signed package index, as the dist's mirror serves it, cached. */
+  BaseDistroIndex baseDistro(Dist dist) {
+    return BaseDistroIndex.of(
+        dist, config.publisher().architectures(), config.upstreamDir(), runner);
   }
 
   @Override

@@ -1,20 +1,14 @@
 package org.perestroika.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.perestroika.core.EnvironmentException;
 import org.perestroika.core.config.PerestroikaConfig;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.Release;
 import org.perestroika.publisher.check.CertificationReport;
 import org.perestroika.publisher.check.ReleaseCertifier;
-import org.perestroika.worker.chroot.ChrootSnapshot;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -59,8 +53,8 @@ final class RepoCommand {
         arity = "1..*",
         paramLabel = "FILE",
         description =
-            "the base distribution's Packages files (plain, .gz or .xz); default: the apt lists"
-                + " of the dist's build chroot")
+            "the base distribution's Packages files (plain, .gz or .xz); default: the dist"
+                + " mirror's, signature checked")
     List<Path> basePackages = new ArrayList<>();
 
     @Override
@@ -72,15 +66,15 @@ final class RepoCommand {
         List<Path> base = basePackages;
         String note = "";
         if (base.isEmpty()) {
-          ChrootSnapshot chroot = farm.chroots().require(target.name());
-          base = chrootLists(chroot);
+          base = farm.baseDistro(target).packagesFiles();
           note =
-              "[check] base distribution: the apt lists of the "
+              "[check] base distribution: "
                   + target.name()
-                  + " build chroot "
-                  + chroot.id()
-                  + " (only what its sources.list names; pass --base-packages for the"
-                  + " mirror's Packages files)\n";
+                  + "'s Packages files from "
+                  + target.mirror()
+                  + ", signature checked, cached in "
+                  + config.upstreamDir()
+                  + "\n";
         }
         // The release mirror of a family is <repo-root>/<family>, as RepositoryPublisher lays out.
         Path tree = config.repositoryRoot().resolve(target.family());
@@ -89,29 +83,6 @@ final class RepoCommand {
                 .certify(tree, checked, config.publisher().progression(), base);
         System.out.print(note + report.render());
         return report.passed() ? Main.OK : Main.REFUSED;
-      }
-    }
-
-    /** The Packages files apt downloaded into the chroot: the base distribution it builds on. */
-    private static List<Path> chrootLists(ChrootSnapshot chroot) {
-      Path lists = chroot.directory().resolve("var/lib/apt/lists");
-      try (Stream<Path> files = Files.list(lists)) {
-        List<Path> packages =
-            files
-                .filter(file -> file.getFileName().toString().endsWith("_Packages"))
-                .sorted()
-                .toList();
-        if (packages.isEmpty()) {
-          throw new EnvironmentException(
-              lists
-                  + " holds no Packages file: run `perestroika chroot update --dist "
-                  + chroot.dist()
-                  + "`, or pass --base-packages FILE...",
-              false);
-        }
-        return packages;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + lists, e);
       }
     }
   }
