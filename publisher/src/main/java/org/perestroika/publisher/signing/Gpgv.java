@@ -31,4 +31,18 @@ public final class Gpgv {
     runner.check(
         Command.of("gpgv", "--keyring", keyring.toString(), signature.toString(), data.toString()));
   }
+
+  /**
+   * The text a clear-signed file signs, once its signature checks out: what to parse, rather than
+   * the file, whose unsigned parts (before or after the signed block) anyone could have changed.
+   *
+   * @throws org.perestroika.core.process.CommandFailedException when the signature is bad or made
+   *     by a key not in {@code keyring}
+   */
+  public String signedText(Path keyring, Path signed) {
+    return runner
+        .check(
+            Command.of("gpgv", "--keyring", keyring.toString(), "--output", "-", signed.toString()))
+        .stdout();
+  }
 }
