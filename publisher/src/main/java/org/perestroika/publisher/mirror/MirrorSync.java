@@ -208,7 +208,15 @@ public final class MirrorSync {
       String family = families.get(i);
       SnapshotStore.Pin pin = pins.get(i);
       List<String> argv = new ArrayList<>(List.of("rsync", "--archive", "--hard-links"));
-      argv.addAll(List.of("--delete", "--partial-dir=" + PARTIAL_DIR, "--mkpath", "--stats"));
+      // Release files are rewritten with the same size, possibly within one second: only the
+      // nanoseconds of their times tell them apart, and rsync compares whole seconds by default.
+      argv.addAll(
+          List.of(
+              "--modify-window=-1",
+              "--delete",
+              "--partial-dir=" + PARTIAL_DIR,
+              "--mkpath",
+              "--stats"));
       Optional<String> previous = Optional.ofNullable(listing.links().get(family)).map(Link::id);
       previous.ifPresent(p -> argv.add("--link-dest=../../" + p + "/" + family));
       argv.addAll(remoteOptions(mirror));
@@ -402,7 +410,8 @@ public final class MirrorSync {
     follow.add(mirror.resolve(snapshot + PROBE + "/"));
     CommandResult result =
         runRaw(Command.of(follow).withTimeout(IO_TIMEOUT.multipliedBy(2)), mirror);
-    if (result.exitCode() == 23 && result.stderr().contains("No such file or directory")) {
+    // 23: the daemon could not follow the link (no such file, or too many levels of links).
+    if (result.exitCode() == 23) {
       throw new MirrorException(
           "the rsync daemon module at "
               + mirror

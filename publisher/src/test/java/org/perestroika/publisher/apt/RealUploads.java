@@ -16,8 +16,8 @@ import org.perestroika.testing.Requirements;
  * by dpkg-genchanges. Same upstream version, same orig tarball bytes, so revisions can share it in
  * the pool.
  */
-final class RealUploads {
-  static final String SOURCE = "perestroika-hello";
+public final class RealUploads {
+  public static final String SOURCE = "perestroika-hello";
 
   /** Fixed timestamps make two builds of the same content byte-identical. */
   private static final Map<String, String> REPRODUCIBLE = Map.of("SOURCE_DATE_EPOCH", "1795000000");
@@ -26,7 +26,7 @@ final class RealUploads {
   private final Path workDir;
   private int builds;
 
-  RealUploads(Path workDir) {
+  public RealUploads(Path workDir) {
     Requirements.requirePrograms(
         "dpkg-deb",
         "dpkg-source",
@@ -41,7 +41,7 @@ final class RealUploads {
   /**
    * Builds {@code version} (without epoch) whose files say {@code content}; returns the .changes.
    */
-  Path build(String version, String content) throws IOException {
+  public Path build(String version, String content) throws IOException {
     String upstream = version.substring(0, version.lastIndexOf('-'));
     Path dir = Files.createDirectories(workDir.resolve("build-" + ++builds));
     String treeName = SOURCE + "-" + upstream;
