@@ -32,6 +32,7 @@ import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.testing.Requirements;
+import org.perestroika.testing.RsyncDaemon;
 import org.perestroika.testing.TestingClock;
 
 /** Syncs to real rsync daemons on 127.0.0.1 and looks at what the mirror host holds. */

@@ -153,7 +153,7 @@ final class StaticHttpServer implements AutoCloseable {
 
     /** Waits until a client is stopped between its InRelease and its indices. */
     void awaitHeld() throws InterruptedException {
-      if (!held.await(10, TimeUnit.MINUTES)) {
+      if (!held.await(5, TimeUnit.MINUTES)) {
         throw new AssertionError("no client update came to be held");
       }
     }

@@ -1,4 +1,4 @@
-package org.perestroika.publisher.mirror;
+package org.perestroika.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,17 +12,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A mirror host for tests: an rsync daemon on 127.0.0.1, a child of the test's JVM, serving one
- * module {@code mos} from a directory, configured as {@link MirrorSync} documents.
+ * module {@code mos} from a directory, configured as the mirror sync documents.
  */
-final class RsyncDaemon implements AutoCloseable {
-  static final String MODULE = "mos";
+public final class RsyncDaemon implements AutoCloseable {
+  public static final String MODULE = "mos";
 
   /** The module settings a mirror needs: writable, and links kept exactly as sent. */
-  static final String DOCUMENTED_SETTINGS =
+  public static final String DOCUMENTED_SETTINGS =
       "  read only = no\n  use chroot = no\n  munge symlinks = no\n";
 
   /** Without chroot, rsync's own default munges links: what a mirror must not have. */
-  static final String DEFAULT_LINK_SETTINGS = "  read only = no\n  use chroot = no\n";
+  public static final String DEFAULT_LINK_SETTINGS = "  read only = no\n  use chroot = no\n";
 
   private final Path dir;
   private final Path module;
@@ -35,11 +35,11 @@ final class RsyncDaemon implements AutoCloseable {
     this.port = port;
   }
 
-  static RsyncDaemon start(Path dir) {
+  public static RsyncDaemon start(Path dir) {
     return start(dir, DOCUMENTED_SETTINGS);
   }
 
-  static RsyncDaemon start(Path dir, String moduleSettings) {
+  public static RsyncDaemon start(Path dir, String moduleSettings) {
     try {
       Path module = Files.createDirectories(dir.resolve("module"));
       // As whoever runs the tests (rsync would switch to nobody when started as root).
@@ -73,16 +73,16 @@ final class RsyncDaemon implements AutoCloseable {
   }
 
   /** The directory the module serves: the mirror's root, as the mirror host sees it. */
-  Path module() {
+  public Path module() {
     return module;
   }
 
-  String url() {
+  public String url() {
     return "rsync://127.0.0.1:" + port + "/" + MODULE;
   }
 
   /** Starts it again on the same port and directory after {@link #stop()}. */
-  void restart() {
+  public void restart() {
     launch();
   }
 
@@ -128,7 +128,7 @@ final class RsyncDaemon implements AutoCloseable {
    * Stops the daemon and the processes serving its connections, with SIGTERM as an administrator or
    * a shutdown would: a receiving rsync then keeps what it had of a file (--partial-dir).
    */
-  void stop() {
+  public void stop() {
     if (process == null) {
       return;
     }
