@@ -69,9 +69,10 @@ public final class ByHash {
   }
 
   /**
-   * Links {@code by-hash/<algorithm>/<checksum>} to every index {@code suite}'s Release file lists
-   * and that exists, and removes the entries that neither it nor the Release file of any of {@code
-   * earlierSuites} (the same suite in snapshots that readers may still use) lists.
+   * Links {@code by-hash/<algorithm>/<checksum>} to every index {@code suite}'s Release (or
+   * InRelease) file lists and that exists, and removes the entries that neither it nor the Release
+   * file of any of {@code earlierSuites} (the same suite in snapshots that readers may still use)
+   * lists.
    *
    * @param suite a suite directory, such as {@code dists/mos10.0-proposed}, holding Release
    * @param earlierSuites the same suite's directories in earlier snapshots; missing ones are
@@ -79,13 +80,13 @@ public final class ByHash {
    */
   public static void link(Path suite, List<Path> earlierSuites) {
     try {
-      Map<String, Map<String, String>> current = checksums(suite.resolve("Release"));
+      Map<String, Map<String, String>> current = checksums(release(suite));
       Map<String, Set<String>> wanted = new LinkedHashMap<>();
       for (String algorithm : ALGORITHMS) {
         wanted.put(algorithm, new HashSet<>(current.get(algorithm).values()));
       }
       for (Path earlier : earlierSuites) {
-        Path release = earlier.resolve("Release");
+        Path release = release(earlier);
         if (Files.isRegularFile(release)) {
           Map<String, Map<String, String>> old = checksums(release);
           ALGORITHMS.forEach(a -> wanted.get(a).addAll(old.get(a).values()));
@@ -138,6 +139,12 @@ public final class ByHash {
         }
       }
     }
+  }
+
+  /** A suite's Release file, or its InRelease where only that is kept (as in a clone). */
+  private static Path release(Path suite) {
+    Path release = suite.resolve("Release");
+    return Files.isRegularFile(release) ? release : suite.resolve("InRelease");
   }
 
   /**
