@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       ChrootCommand.class,
       BuildCommand.class,
       PublishCommand.class,
+      MirrorCommand.class,
       SchedulerCommand.class,
       VersionsCommand.class
     })

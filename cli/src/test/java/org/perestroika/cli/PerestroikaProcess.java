@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged {@code perestroika} command as a person would, in a child process. */
@@ -23,11 +24,18 @@ final class PerestroikaProcess {
   }
 
   static Process start(Path logDir, String... args) {
+    return start(logDir, Map.of(), args);
+  }
+
+  /** Starts it with {@code environment} added to this JVM's. */
+  static Process start(Path logDir, Map<String, String> environment, String... args) {
     List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
     command.addAll(List.of(args));
     try {
       Files.createDirectories(logDir);
-      return new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
+      return builder
           .redirectOutput(logDir.resolve("stdout").toFile())
           .redirectError(logDir.resolve("stderr").toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
