@@ -374,6 +374,11 @@ public final class SnapshotStore {
             } else {
               Files.copy(
                   file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+              if (attrs.isRegularFile()) {
+                // The copy keeps only microseconds; a mirror sync compares nanoseconds, and would
+                // take an unchanged file for a changed one.
+                Files.setLastModifiedTime(target, attrs.lastModifiedTime());
+              }
             }
             return FileVisitResult.CONTINUE;
           }

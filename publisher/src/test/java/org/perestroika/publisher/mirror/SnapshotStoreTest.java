@@ -104,6 +104,22 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void copiesKeepTheirTimesToTheNanosecond() throws IOException {
+    SnapshotStore store = store(3);
+    java.nio.file.attribute.FileTime written =
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.parse("2026-11-21T12:00:00.123456789Z"));
+    store.update(
+        snapshot -> {
+          SnapshotStore.Outcome<String> outcome = write(snapshot, "public/dists/a/Release", "one");
+          Files.setLastModifiedTime(snapshot.dir().resolve("public/dists/a/Release"), written);
+          return outcome;
+        });
+    store.update(snapshot -> write(snapshot, "public/dists/b/Release", "two"));
+    assertEquals(written, Files.getLastModifiedTime(dir.resolve("debian/dists/a/Release")));
+  }
+
+  @Test
   void abandonedAndFailedChangesLeaveNothingBehind() throws IOException {
     SnapshotStore store = store(3);
     store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
