@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       PromoteCommand.class,
       ClientConfigCommand.class,
       RepoCommand.class,
+      MirrorCommand.class,
       SchedulerCommand.class,
       VersionsCommand.class
     })

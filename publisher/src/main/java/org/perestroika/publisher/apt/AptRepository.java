@@ -24,6 +24,7 @@ import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.version.DebianVersion;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.mirror.ByHash;
 import org.perestroika.publisher.mirror.SnapshotException;
 import org.perestroika.publisher.mirror.SnapshotStore;
 import org.perestroika.publisher.policy.ChangelogPolicy;
@@ -607,6 +608,13 @@ public final class AptRepository {
       if (!Files.isRegularFile(release)) {
         throw new PublishException("reprepro wrote no " + release);
       }
+      // Clients fetch indices by hash, so a switch of snapshots between their reads is harmless.
+      ByHash.declare(release);
+      ByHash.link(
+          suite,
+          snapshot.kept().stream()
+              .map(kept -> kept.resolve(snapshot.dir().relativize(suite)))
+              .toList());
       keyring.clearsign(release, suite.resolve("InRelease"));
       keyring.detachSign(release, suite.resolve("Release.gpg"));
     }

@@ -3,6 +3,7 @@ package org.perestroika.publisher.mirror;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,6 +51,7 @@ public final class SnapshotStore {
   private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
   private static final Pattern NUMBERED = Pattern.compile("[0-9]{6}");
   private static final String PARTIAL_PREFIX = ".partial-";
+  private static final String PIN_SUFFIX = ".pin";
   private static final Duration LOCK_POLL = Duration.ofMillis(200);
 
   private final Path root;
@@ -166,6 +169,65 @@ public final class SnapshotStore {
       return updateLocked(change);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Pins the current snapshot so that pruning leaves it alone until the pin is closed, for readers
+   * that take long, such as a transfer to a mirror. Other processes see the pin too: it is a shared
+   * lock on a file beside the snapshot, released when this process dies.
+   *
+   * @throws SnapshotException when nothing was published yet, or root is not ours
+   */
+  public Pin pinCurrent() {
+    try {
+      Files.createDirectories(snapshots);
+    } catch (IOException e) {
+      throw new SnapshotException("cannot create " + snapshots + ": " + e, e);
+    }
+    try (FileChannel channel =
+        FileChannel.open(
+            snapshots.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      // Under the lock, so that no prune runs between finding the snapshot and pinning it.
+      acquire(channel);
+      Path snapshot =
+          current().orElseThrow(() -> new SnapshotException(root + " has no snapshot yet"));
+      FileChannel pin =
+          FileChannel.open(
+              pinFile(snapshot),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      try {
+        return new Pin(snapshot, pin.lock(0, Long.MAX_VALUE, true));
+      } catch (IOException | RuntimeException e) {
+        pin.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path pinFile(Path snapshot) {
+    return snapshots.resolve(snapshot.getFileName() + PIN_SUFFIX);
+  }
+
+  /** Whether a reader holds a pin on {@code snapshot}, in this process or another. */
+  private boolean isPinned(Path snapshot) throws IOException {
+    Path file = pinFile(snapshot);
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
     }
   }
 
@@ -312,6 +374,11 @@ public final class SnapshotStore {
             } else {
               Files.copy(
                   file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+              if (attrs.isRegularFile()) {
+                // The copy keeps only microseconds; a mirror sync compares nanoseconds, and would
+                // take an unchanged file for a changed one.
+                Files.setLastModifiedTime(target, attrs.lastModifiedTime());
+              }
             }
             return FileVisitResult.CONTINUE;
           }
@@ -376,12 +443,18 @@ public final class SnapshotStore {
   private void prune(Path current) {
     List<Path> older = numbered().stream().filter(dir -> dir.compareTo(current) <= 0).toList();
     for (int i = 0; i < older.size() - keep; i++) {
+      Path old = older.get(i);
       try {
-        FileTrees.delete(older.get(i));
-        log.info("deleted old snapshot {}", older.get(i));
-      } catch (UncheckedIOException e) {
+        if (isPinned(old)) {
+          log.info("keeping old snapshot {} while a reader has it pinned", old);
+          continue;
+        }
+        FileTrees.delete(old);
+        Files.deleteIfExists(pinFile(old));
+        log.info("deleted old snapshot {}", old);
+      } catch (IOException | UncheckedIOException e) {
         // The new snapshot is live already; an old one left behind is retried next time.
-        log.warn("could not delete old snapshot {}: {}", older.get(i), e.toString());
+        log.warn("could not delete old snapshot {}: {}", old, e.toString());
       }
     }
   }
@@ -410,6 +483,51 @@ public final class SnapshotStore {
     /** The directory root will link to once this snapshot is current. */
     public Path publicDir() {
       return dir.resolve(PUBLIC);
+    }
+
+    /**
+     * Every earlier snapshot still kept, newest (the previous one) first: what readers may still be
+     * reading while this one goes live.
+     */
+    public List<Path> kept() {
+      if (previous.isEmpty()) {
+        return List.of();
+      }
+      try (Stream<Path> entries = Files.list(previous.get().getParent())) {
+        return entries
+            .filter(entry -> NUMBERED.matcher(entry.getFileName().toString()).matches())
+            .filter(Files::isDirectory)
+            .sorted(Comparator.reverseOrder())
+            .toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * A reader's hold on one snapshot: until it is closed, pruning skips {@link #snapshot()}.
+   *
+   * @param snapshot the snapshot directory; its {@code public/} is what root served when pinned
+   */
+  public record Pin(Path snapshot, FileLock lock) implements AutoCloseable {
+    public Pin {
+      Objects.requireNonNull(snapshot, "snapshot");
+      Objects.requireNonNull(lock, "lock");
+    }
+
+    public Path publicDir() {
+      return snapshot.resolve(PUBLIC);
+    }
+
+    /** Releases the pin; the snapshot is pruned by a later change if it is old enough. */
+    @Override
+    public void close() {
+      try {
+        lock.acquiredBy().close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

@@ -33,21 +33,16 @@ public final class Gpgv {
   }
 
   /**
-   * Verifies a clear-signed file and writes out the text the signature covers, which is what a
-   * reader must parse: text around the signed part is not vouched for.
+   * The text a clear-signed file signs, once its signature checks out: what to parse, rather than
+   * the file, whose unsigned parts (before or after the signed block) anyone could have changed.
    *
-   * @param output a file that does not exist yet
    * @throws org.perestroika.core.process.CommandFailedException when the signature is bad or made
    *     by a key not in {@code keyring}
    */
-  public void verifyClearsignedTo(Path keyring, Path signed, Path output) {
-    runner.check(
-        Command.of(
-            "gpgv",
-            "--keyring",
-            keyring.toString(),
-            "--output",
-            output.toString(),
-            signed.toString()));
+  public String signedText(Path keyring, Path signed) {
+    return runner
+        .check(
+            Command.of("gpgv", "--keyring", keyring.toString(), "--output", "-", signed.toString()))
+        .stdout();
   }
 }

@@ -277,7 +277,10 @@ public final class BaseDistroIndex implements BaseDistro {
           false);
     }
     try {
-      new Gpgv(runner).verifyClearsignedTo(archive.keyring(), inRelease, release);
+      Files.writeString(
+          release,
+          new Gpgv(runner).signedText(archive.keyring(), inRelease),
+          StandardCharsets.UTF_8);
     } catch (CommandFailedException e) {
       throw new EnvironmentException(
           suiteUri(suite, "InRelease")

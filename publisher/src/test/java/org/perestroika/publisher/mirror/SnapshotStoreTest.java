@@ -104,6 +104,22 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void copiesKeepTheirTimesToTheNanosecond() throws IOException {
+    SnapshotStore store = store(3);
+    java.nio.file.attribute.FileTime written =
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.parse("2026-11-21T12:00:00.123456789Z"));
+    store.update(
+        snapshot -> {
+          SnapshotStore.Outcome<String> outcome = write(snapshot, "public/dists/a/Release", "one");
+          Files.setLastModifiedTime(snapshot.dir().resolve("public/dists/a/Release"), written);
+          return outcome;
+        });
+    store.update(snapshot -> write(snapshot, "public/dists/b/Release", "two"));
+    assertEquals(written, Files.getLastModifiedTime(dir.resolve("debian/dists/a/Release")));
+  }
+
+  @Test
   void abandonedAndFailedChangesLeaveNothingBehind() throws IOException {
     SnapshotStore store = store(3);
     store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
@@ -252,5 +268,41 @@ class SnapshotStoreTest {
       pool.shutdownNow();
     }
     assertNull(hasty.current().orElse(null));
+  }
+
+  @Test
+  void aPinnedSnapshotOutlivesPruningUntilItsPinIsClosed() throws IOException {
+    SnapshotStore store = store(1);
+    store.update(snapshot -> write(snapshot, "public/pool/a.deb", "one"));
+    try (SnapshotStore.Pin pin = store.pinCurrent()) {
+      assertEquals(dir.resolve(".debian.snapshots/000001"), pin.snapshot());
+      store.update(snapshot -> write(snapshot, "public/pool/b.deb", "two"));
+      store.update(snapshot -> write(snapshot, "public/pool/c.deb", "three"));
+      // Only one snapshot is kept, but the pinned one stays readable under the reader.
+      assertEquals("one", Files.readString(pin.publicDir().resolve("pool/a.deb")));
+      assertEquals(List.of("000001", "000001.pin", "000003", "lock"), snapshotNames());
+    }
+    store.update(snapshot -> write(snapshot, "public/pool/d.deb", "four"));
+    assertEquals(List.of("000004", "lock"), snapshotNames());
+  }
+
+  @Test
+  void nothingToPinBeforeTheFirstChange() {
+    SnapshotException e = assertThrows(SnapshotException.class, () -> store(3).pinCurrent());
+    assertTrue(e.getMessage().contains("has no snapshot yet"), e.getMessage());
+  }
+
+  @Test
+  void aChangeSeesEveryKeptSnapshotNewestFirst() throws IOException {
+    SnapshotStore store = store(3);
+    assertEquals(
+        List.of(), store.update(snapshot -> SnapshotStore.Outcome.commit(snapshot.kept())));
+    store.update(snapshot -> write(snapshot, "public/n", "2"));
+    store.update(snapshot -> write(snapshot, "public/n", "3"));
+    Path snapshots = dir.resolve(".debian.snapshots");
+    assertEquals(
+        List.of(
+            snapshots.resolve("000003"), snapshots.resolve("000002"), snapshots.resolve("000001")),
+        store.update(snapshot -> SnapshotStore.Outcome.abandon(snapshot.kept())));
   }
 }
