@@ -817,49 +817,12 @@ class AptRepositoryIT {
 
   /** What apt, trusting only the published keyring via signed-by, would install from target. */
   private Optional<String> aptCandidate(PublishTarget target) throws IOException {
-    Requirements.requirePrograms("apt-get", "apt-cache");
-    Path apt = dir.resolve("apt");
-    Files.createDirectories(apt.resolve("state/lists/partial"));
-    Files.createDirectories(apt.resolve("cache/archives/partial"));
-    Files.createDirectories(apt.resolve("trusted.gpg.d"));
-    Files.createDirectories(apt.resolve("preferences.d"));
     String line =
         repository(
                 AptRepositoryConfig.defaults(root).withClientKeyring(repository.publicKey()),
                 runner)
             .sourcesListLine(target, "file:" + root);
-    Path sources = Files.writeString(apt.resolve("sources.list"), line + "\n");
-    List<String> options =
-        List.of(
-            "-o", "Dir::Etc::SourceList=" + sources,
-            "-o", "Dir::Etc::SourceParts=/dev/null",
-            "-o", "Dir::Etc::TrustedParts=" + apt.resolve("trusted.gpg.d"),
-            "-o", "Dir::Etc::Trusted=/dev/null",
-            "-o", "Dir::Etc::PreferencesParts=" + apt.resolve("preferences.d"),
-            "-o", "Dir::State=" + apt.resolve("state"),
-            "-o", "Dir::Cache=" + apt.resolve("cache"),
-            "-o", "Debug::NoLocking=1",
-            "-o", "APT::Sandbox::User=root");
-    CommandResult update = runner.check(Command.of(concat("apt-get", options, "update")));
-    String output = update.stdout() + update.stderr();
-    assertFalse(output.contains("W:") || output.contains("E:"), output);
-    String policy =
-        runner
-            .check(Command.of(concat("apt-cache", options, "policy", "perestroika-hello")))
-            .stdout();
-    return policy
-        .lines()
-        .map(String::strip)
-        .filter(l -> l.startsWith("Candidate:"))
-        .map(l -> l.substring("Candidate:".length()).strip())
-        .filter(v -> !v.equals("(none)"))
-        .findFirst();
-  }
-
-  private static List<String> concat(String program, List<String> options, String... args) {
-    return Stream.of(Stream.of(program), options.stream(), Stream.of(args))
-        .flatMap(s -> s)
-        .toList();
+    return HostApt.candidate(runner, dir.resolve("apt"), line, "perestroika-hello");
   }
 
   /** Every path under the served tree with the content of each file, and where root points. */

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.process.Command;
-import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
 import org.perestroika.publisher.apt.AptRepository;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
+import org.perestroika.publisher.apt.HostApt;
 import org.perestroika.publisher.apt.RealUploads;
 import org.perestroika.publisher.policy.FixedBaseDistro;
 import org.perestroika.publisher.signing.GpgKeyring;
@@ -244,51 +243,8 @@ class RepositoryCloneIT {
 
   /** What apt on this host, trusting only the clone's keyring, would install from the clone. */
   private Optional<String> aptCandidate() throws IOException {
-    Requirements.requirePrograms("apt-get", "apt-cache");
-    Path apt = dir.resolve("apt");
-    for (String sub :
-        List.of(
-            "state/lists/partial", "cache/archives/partial", "trusted.gpg.d", "preferences.d")) {
-      Files.createDirectories(apt.resolve(sub));
-    }
-    Path sources =
-        Files.writeString(
-            apt.resolve("sources.list"),
-            "deb [signed-by="
-                + repository.publicKey()
-                + "] file:"
-                + clone
-                + " mos10.0-proposed main\n");
-    List<String> options =
-        List.of(
-            "-o", "Dir::Etc::SourceList=" + sources,
-            "-o", "Dir::Etc::SourceParts=/dev/null",
-            "-o", "Dir::Etc::TrustedParts=" + apt.resolve("trusted.gpg.d"),
-            "-o", "Dir::Etc::Trusted=/dev/null",
-            "-o", "Dir::Etc::PreferencesParts=" + apt.resolve("preferences.d"),
-            "-o", "Dir::State=" + apt.resolve("state"),
-            "-o", "Dir::Cache=" + apt.resolve("cache"),
-            "-o", "Debug::NoLocking=1",
-            "-o", "APT::Sandbox::User=root");
-    CommandResult update = runner.check(Command.of(concat("apt-get", options, "update")));
-    String output = update.stdout() + update.stderr();
-    assertFalse(output.contains("W:") || output.contains("E:"), output);
-    String policy =
-        runner
-            .check(Command.of(concat("apt-cache", options, "policy", "perestroika-hello")))
-            .stdout();
-    return policy
-        .lines()
-        .map(String::strip)
-        .filter(line -> line.startsWith("Candidate:"))
-        .map(line -> line.substring("Candidate:".length()).strip())
-        .filter(version -> !version.equals("(none)"))
-        .findFirst();
-  }
-
-  private static List<String> concat(String program, List<String> options, String... args) {
-    return Stream.of(Stream.of(program), options.stream(), Stream.of(args))
-        .flatMap(s -> s)
-        .toList();
+    String line =
+        "deb [signed-by=" + repository.publicKey() + "] file:" + clone + " mos10.0-proposed main";
+    return HostApt.candidate(runner, dir.resolve("apt"), line, "perestroika-hello");
   }
 }
