@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.publisher.apt.RealUploads;
 import org.perestroika.testing.FakeUploads;
 import org.perestroika.testing.Requirements;
 import org.perestroika.testing.TestPackages;
@@ -235,6 +236,43 @@ class PublishIT {
           missing::all);
       assertArrayEquals(before, Files.readAllBytes(inRelease), "the repository changed");
     }
+  }
+
+  @Test
+  void twoPublishesAtOnceAreSerializedAndBothLand() throws Exception {
+    Path config = work.resolve("perestroika.yaml");
+    Files.writeString(config, "publisher:\n  repo-root: " + work.resolve("mirror") + "\n");
+    RealUploads uploads = new RealUploads(work.resolve("uploads"));
+    List<Process> publishes = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    for (String source : List.of("perestroika-one", "perestroika-two")) {
+      Path changes = uploads.build(source, "1.0-1~deb12+mos1", source);
+      Path log = work.resolve("publish-" + source);
+      logs.add(log);
+      publishes.add(
+          PerestroikaProcess.start(
+              log,
+              "--config",
+              config.toString(),
+              "publish",
+              changes.toString(),
+              "--release",
+              "mos10.0"));
+    }
+    for (int i = 0; i < publishes.size(); i++) {
+      PerestroikaProcess.Outcome outcome =
+          PerestroikaProcess.outcome(logs.get(i), publishes.get(i).waitFor());
+      assertEquals(Main.OK, outcome.exitCode(), outcome::all);
+    }
+
+    Path suite = work.resolve("mirror/debian/dists/mos10.0-proposed");
+    Path key = work.resolve("mirror/debian/project/mos-archive-keyring.gpg");
+    new ProcessCommandRunner()
+        .check(
+            Command.of("gpgv", "--keyring", key.toString(), suite.resolve("InRelease").toString()));
+    String packages = Files.readString(suite.resolve("main/binary-amd64/Packages"));
+    assertTrue(packages.contains("Package: perestroika-one\n"), packages);
+    assertTrue(packages.contains("Package: perestroika-two\n"), packages);
   }
 
   private PerestroikaProcess.Outcome promote(Path config, String from, String to, String pkg)
