@@ -75,6 +75,7 @@ final class SchedulerCommand implements Callable<Integer> {
                         "the configuration has no `scheduler:` section: add one naming the Gerrit"
                             + " servers and customers to follow (see README)"));
     Path home = farm.config.stateDir().resolve("scheduler");
+    Path builds = settings.buildsDir().orElse(home.resolve("builds"));
     JdbcBuildStore store =
         JdbcBuildStore.open(
             settings
@@ -129,7 +130,7 @@ final class SchedulerCommand implements Callable<Integer> {
             dispatcher,
             dists,
             farm.config.limits(),
-            home.resolve("builds"),
+            builds,
             apiUrl,
             farm.clock,
             new SchedulerListener() {
@@ -165,8 +166,7 @@ final class SchedulerCommand implements Callable<Integer> {
         new ApiServer(
             ApiConfig.defaults().withAddress(ApiConfig.parseAddress(settings.listen())),
             store,
-            build ->
-                Optional.of(home.resolve("builds").resolve(build.buildId()).resolve("build.log")),
+            build -> Optional.of(builds.resolve(build.buildId()).resolve("build.log")),
             request -> manual(scheduler, servers.keySet(), request.project(), request.branch()),
             (headers, body) -> deliver(webhook, scheduler, servers.keySet(), headers, body),
             health,

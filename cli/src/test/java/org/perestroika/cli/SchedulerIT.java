@@ -84,6 +84,7 @@ class SchedulerIT {
             "  listen: 127.0.0.1:" + port,
             "  slots: 2",
             "  database: jdbc:h2:file:" + work.resolve("db/builds"),
+            "  builds-dir: " + work.resolve("builds"),
             "  webhook-secret-file: " + secret,
             "  gerrit:",
             "    review:",

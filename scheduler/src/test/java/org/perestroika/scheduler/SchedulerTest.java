@@ -89,7 +89,8 @@ class SchedulerTest {
                   Map.of(
                       "mos10.0",
                       new SchedulerConfig.ReleaseRoute(
-                          "mos10.0", List.of(BRANCH), "bookworm", "proposed")))));
+                          "mos10.0", List.of(BRANCH), "bookworm", "proposed")))),
+          Optional.empty());
 
   @TempDir Path stateDir;
 

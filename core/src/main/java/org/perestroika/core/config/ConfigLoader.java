@@ -266,6 +266,7 @@ public final class ConfigLoader {
         "dispatcher",
         "slots",
         "webhook-secret-file",
+        "builds-dir",
         "jenkins",
         "gerrit",
         "customers");
@@ -332,7 +333,8 @@ public final class ConfigLoader {
         Optional.ofNullable(string(fields, at, "webhook-secret-file", null)).map(Path::of),
         jenkins,
         gerrit,
-        customers);
+        customers,
+        Optional.ofNullable(string(fields, at, "builds-dir", null)).map(Path::of));
   }
 
   private Optional<SchedulerConfig.Gerrit> gerrit(String name, Map<String, Object> fields) {

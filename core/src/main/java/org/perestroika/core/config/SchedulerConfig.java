@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param dispatcher {@code local} (this host's worker pool) or {@code jenkins}
  * @param slots how many builds run at once
  * @param webhookSecretFile the shared secret of the webhook endpoint; empty turns it off
+ * @param buildsDir where builds keep sources, artifacts and logs, one directory per build id; empty
+ *     means {@code <state>/scheduler/builds}. Build ids are the database's, so two schedulers with
+ *     databases of their own need directories of their own.
  */
 public record SchedulerConfig(
     String listen,
@@ -26,7 +29,8 @@ public record SchedulerConfig(
     Optional<Path> webhookSecretFile,
     Optional<Jenkins> jenkins,
     Map<String, Gerrit> gerrit,
-    Map<String, Customer> customers) {
+    Map<String, Customer> customers,
+    Optional<Path> buildsDir) {
 
   public SchedulerConfig {
     Objects.requireNonNull(listen, "listen");
@@ -36,6 +40,7 @@ public record SchedulerConfig(
     Objects.requireNonNull(jenkins, "jenkins");
     gerrit = Map.copyOf(gerrit);
     customers = Map.copyOf(customers);
+    Objects.requireNonNull(buildsDir, "buildsDir");
   }
 
   /** One Gerrit server: stream-events over SSH, REST over HTTP. */

@@ -21,6 +21,7 @@ class SchedulerConfigLoaderTest {
                   listen: 127.0.0.1:8099
                   slots: 3
                   webhook-secret-file: /etc/perestroika/webhook.secret
+                  builds-dir: /srv/builds
                   gerrit:
                     review:
                       ssh: ci@gerrit.example:29418
@@ -44,6 +45,7 @@ class SchedulerConfigLoaderTest {
     assertEquals("local", config.dispatcher());
     assertEquals(
         Optional.of(Path.of("/etc/perestroika/webhook.secret")), config.webhookSecretFile());
+    assertEquals(Optional.of(Path.of("/srv/builds")), config.buildsDir());
     assertEquals(
         new SchedulerConfig.Gerrit(
             "review",

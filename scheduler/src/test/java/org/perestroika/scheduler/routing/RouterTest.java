@@ -41,7 +41,8 @@ class RouterTest {
                   Map.of(
                       "mos10.0",
                       new SchedulerConfig.ReleaseRoute(
-                          "mos10.0", List.of(BRANCH, "10.0"), "bookworm", "proposed")))));
+                          "mos10.0", List.of(BRANCH, "10.0"), "bookworm", "proposed")))),
+          Optional.empty());
 
   final Router router = new Router(CONFIG);
 

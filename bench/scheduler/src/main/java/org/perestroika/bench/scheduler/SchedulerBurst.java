@@ -113,7 +113,7 @@ public final class SchedulerBurst {
                         Map.of(
                             "mos10.0",
                             new SchedulerConfig.ReleaseRoute(
-                                "mos10.0", List.of(BRANCH), DIST.name(), "proposed"))))));
+                                "mos10.0", List.of(BRANCH), DIST.name(), "proposed")))), Optional.empty()));
   }
 
   public static void main(String[] args) throws Exception {
