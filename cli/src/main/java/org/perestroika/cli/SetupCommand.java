@@ -83,6 +83,13 @@ final class SetupCommand implements Callable<Integer> {
                       : "up to date"));
       outcomes.add(
           phases.run(
+              "tool image " + ToolImage.RPMBUILD.reference(),
+              () ->
+                  farm.images().ensureTool(ToolImage.RPMBUILD, phases::say)
+                      ? "built"
+                      : "up to date"));
+      outcomes.add(
+          phases.run(
               "leftover build containers",
               () -> {
                 int reaped = Ownership.reapOrphans(farm.containers(), phases::say);
