@@ -14,6 +14,7 @@ import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.BuildRequest;
 import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.model.SourceCommits;
 import org.perestroika.worker.container.Ownership;
@@ -26,7 +27,9 @@ import picocli.CommandLine.ParentCommand;
 /** Builds one source package in a short-lived container and optionally publishes it. */
 @CommandLine.Command(
     name = "build",
-    description = "Build a source package (a .dsc, or a tree with debian/) in a clean container.")
+    description =
+        "Build a source package (a .dsc or a tree with debian/; for an RPM dist a .src.rpm or a"
+            + " directory with a .spec) in a clean container.")
 final class BuildCommand implements Callable<Integer> {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -35,7 +38,9 @@ final class BuildCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "SOURCE",
-      description = "a .dsc, or an unpacked source tree with debian/")
+      description =
+          "a .dsc or an unpacked source tree with debian/; for an RPM dist a .src.rpm or a"
+              + " directory with one .spec and its sources")
   Path source;
 
   @Option(names = "--dist", required = true, description = "dist to build for, such as bookworm")
@@ -90,9 +95,19 @@ final class BuildCommand implements Callable<Integer> {
     try (Farm farm = new Farm(main.config())) {
       Dist target = farm.config.dist(dist);
       PublishTarget publishTo = publish == null ? null : PublishTarget.parse(publish);
+      boolean rpm = target.format() == PackageFormat.RPM;
       if (!Files.exists(source)) {
         throw new IllegalArgumentException(
-            "source " + source + " does not exist: give a .dsc or a directory with debian/");
+            "source "
+                + source
+                + " does not exist: give "
+                + (rpm
+                    ? "a .src.rpm or a directory with a .spec"
+                    : "a .dsc or a directory with debian/"));
+      }
+      if (rpm && signChanges != null) {
+        throw new IllegalArgumentException(
+            "--sign-changes signs a deb build's .changes; an RPM build has none: leave it out");
       }
       Optional<SourceCommits> commits =
           WorkTreeCommits.resolve(farm.runner, source, sourceCommit, buildCommit);
@@ -123,7 +138,7 @@ final class BuildCommand implements Callable<Integer> {
       BuildResult result;
       try {
         System.out.println("[build] " + buildId + ": " + source + " for " + dist + " -> " + outDir);
-        result = farm.sbuild().build(request, System.out::println);
+        result = farm.builder(target).build(request, System.out::println);
       } finally {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       }
@@ -134,6 +149,12 @@ final class BuildCommand implements Callable<Integer> {
         return Main.REFUSED;
       }
       System.out.println("[build] artifacts in " + outDir);
+      if (rpm) {
+        result.artifacts().forEach(a -> System.out.println("[build]   " + a.fileName()));
+        return publishTo == null
+            ? Main.OK
+            : PublishCommand.publishRpm(farm, outDir, target, publishTo);
+      }
       Path changes = result.changesFile().orElseThrow();
       if (signer.isPresent()) {
         signer.get().sign(changes);

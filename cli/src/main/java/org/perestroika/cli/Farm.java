@@ -1,22 +1,28 @@
 package org.perestroika.cli;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.perestroika.core.config.PerestroikaConfig;
 import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.core.service.PackageBuilder;
 import org.perestroika.publisher.RepositoryPublisher;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.publisher.upstream.BaseDistroIndex;
+import org.perestroika.publisher.yum.YumPolicy;
+import org.perestroika.publisher.yum.YumRepository;
 import org.perestroika.worker.chroot.ChrootStore;
 import org.perestroika.worker.container.ContainerRuntime;
 import org.perestroika.worker.container.docker.DockerContainerRuntime;
 import org.perestroika.worker.deb.SbuildBuilder;
 import org.perestroika.worker.image.ImageStore;
+import org.perestroika.worker.rpm.RpmBuilder;
 
 /** The object graph of one host, wired by hand from the configuration, each part made on use. */
 final class Farm implements AutoCloseable {
@@ -46,6 +52,31 @@ final class Farm implements AutoCloseable {
 
   SbuildBuilder sbuild() {
     return new SbuildBuilder(containers(), chroots(), runner, clock);
+  }
+
+  RpmBuilder rpmbuild() {
+    return new RpmBuilder(containers(), runner, clock);
+  }
+
+  /** The builder of a dist's package format: sbuild for deb, rpmbuild for rpm. */
+  PackageBuilder builder(Dist dist) {
+    return dist.format() == PackageFormat.RPM ? rpmbuild() : sbuild();
+  }
+
+  /**
+   * The release mirror's yum repository tree of an RPM dist's family, signed with the publisher's
+   * key under the configured progression and GA releases.
+   */
+  YumRepository yum(Dist dist) {
+    PerestroikaConfig.Publisher settings = config.publisher();
+    Path root = config.repositoryRoot().resolve(dist.family());
+    return new YumRepository(
+        root,
+        runner,
+        GpgKeyring.open(runner, config.gnupgHome(), settings.signingKey()),
+        new YumPolicy(settings.progression(), settings.gaReleases()),
+        settings.keepSnapshots(),
+        AptRepositoryConfig.defaults(root).lockTimeout());
   }
 
   /**

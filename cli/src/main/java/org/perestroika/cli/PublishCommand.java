@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.model.Release;
 import org.perestroika.core.model.Suite;
@@ -15,17 +16,22 @@ import org.perestroika.core.service.RepositoryRef;
 import org.perestroika.publisher.PublishResult;
 import org.perestroika.publisher.RepositoryPublisher;
 import org.perestroika.publisher.apt.AptRepository;
+import org.perestroika.publisher.yum.YumRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** Publishes a build's .changes to a signed apt repository, under the version policy. */
+/**
+ * Publishes a build's .changes to a signed apt repository, or an RPM build's packages to a signed
+ * yum repository, under the version policy.
+ */
 @CommandLine.Command(
     name = "publish",
     description =
-        "Publish built packages (a .changes, or a directory holding one) to a suite; several are"
-            + " published together, all or none.")
+        "Publish built packages (a .changes, or a directory holding one; for an RPM dist the"
+            + " build's output directory) to a suite; several are published together, all or"
+            + " none.")
 final class PublishCommand implements Callable<Integer> {
   @ParentCommand Main main;
 
@@ -59,6 +65,13 @@ final class PublishCommand implements Callable<Integer> {
     PublishTarget target = new PublishTarget(new Release(release), Suite.parse(suite));
     try (Farm farm = new Farm(main.config().withRepoRoot(repoRoot))) {
       Dist built = farm.config.dist(dist == null ? farm.config.imageDist() : dist);
+      if (built.format() == PackageFormat.RPM) {
+        if (inputs.size() != 1) {
+          throw new IllegalArgumentException(
+              "an RPM dist takes one build output directory at a time, got " + inputs.size());
+        }
+        return publishRpm(farm, inputs.get(0), built, target);
+      }
       return publish(
           farm, inputs.stream().map(PublishCommand::changesFile).toList(), built, target);
     }
@@ -90,6 +103,33 @@ final class PublishCommand implements Callable<Integer> {
             + " and add this sources.list line:");
     System.out.println(
         repository.sourcesListLine(target, publisher.url(dist, RepositoryRef.MIRROR)));
+    return Main.OK;
+  }
+
+  /** Publishes an RPM build's output directory and reports; shared with {@code build --publish}. */
+  static int publishRpm(Farm farm, Path dir, Dist dist, PublishTarget target) {
+    YumRepository repository = farm.yum(dist);
+    PublishResult result = repository.publish(dir, target);
+    if (result instanceof PublishResult.Rejected rejected) {
+      System.err.println("perestroika: " + target + " refused the packages of " + dir + ":");
+      rejected.violations().forEach(v -> System.err.println("  - " + v.message()));
+      System.err.println("perestroika: the repository was left as it was");
+      return Main.REFUSED;
+    }
+    PublishResult.Published published = (PublishResult.Published) result;
+    System.out.println("[publish] " + target + " now holds:");
+    published.packages().forEach(p -> System.out.println("[publish]   " + p));
+    System.out.println("[publish] public key: " + repository.publicKey(target.release()));
+    System.out.println(
+        "[publish] to install from it, add this section to /etc/yum.repos.d/mos.repo:");
+    System.out.print(
+        repository.repoSection(
+            target,
+            RepositoryPublisher.url(
+                farm.config.repositoryRoot(),
+                farm.config.publisher().baseUrl(),
+                dist,
+                RepositoryRef.MIRROR)));
     return Main.OK;
   }
 

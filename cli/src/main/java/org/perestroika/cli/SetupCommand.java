@@ -25,11 +25,13 @@ import picocli.CommandLine.ParentCommand;
     name = "setup",
     description = "Install and start what builds need; a second run does nothing.")
 final class SetupCommand implements Callable<Integer> {
-  /** Host tools the worker and publisher run, by Debian package. */
+  /** Host tools the worker and publisher run, by Debian package (rpm and createrepo-c for yum). */
   static final List<String> HOST_PACKAGES =
       List.of(
           "debootstrap",
           "reprepro",
+          "rpm",
+          "createrepo-c",
           "gnupg",
           "rsync",
           "dpkg-dev",
@@ -79,6 +81,13 @@ final class SetupCommand implements Callable<Integer> {
               "tool image " + ToolImage.SBUILD.reference(),
               () ->
                   farm.images().ensureTool(ToolImage.SBUILD, phases::say)
+                      ? "built"
+                      : "up to date"));
+      outcomes.add(
+          phases.run(
+              "tool image " + ToolImage.RPMBUILD.reference(),
+              () ->
+                  farm.images().ensureTool(ToolImage.RPMBUILD, phases::say)
                       ? "built"
                       : "up to date"));
       outcomes.add(

@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outcome of a build as a value: status, artifacts (with the .changes file first among them for
- * deb builds), the saved log, and where the time went.
+ * The outcome of a build as a value: status, artifacts (a deb build's .changes names them and is
+ * kept apart; an rpm build has none, its artifacts are the binary RPMs and the SRPM), the saved
+ * log, and where the time went.
  */
 public record BuildResult(
     String buildId,
@@ -27,8 +28,9 @@ public record BuildResult(
     Objects.requireNonNull(log, "log");
     failureExcerpt = List.copyOf(failureExcerpt);
     Objects.requireNonNull(timings, "timings");
-    if (status == BuildStatus.SUCCEEDED && changesFile.isEmpty()) {
-      throw new IllegalArgumentException("a successful build must name its .changes file");
+    if (status == BuildStatus.SUCCEEDED && changesFile.isEmpty() && artifacts.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a successful build must name what it produced: its .changes file or its artifacts");
     }
   }
 

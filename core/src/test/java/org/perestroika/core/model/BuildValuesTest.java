@@ -64,7 +64,7 @@ class BuildValuesTest {
   }
 
   @Test
-  void aSuccessfulResultMustNameItsChangesFile() {
+  void aSuccessfulResultMustNameWhatItProduced() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -78,7 +78,9 @@ class BuildValuesTest {
                     List.of(),
                     NO_TIME));
 
-    assertEquals("a successful build must name its .changes file", e.getMessage());
+    assertEquals(
+        "a successful build must name what it produced: its .changes file or its artifacts",
+        e.getMessage());
   }
 
   @Test

@@ -96,6 +96,57 @@ class GpgKeyringTest {
   }
 
   @Test
+  void signsRpmsUnattendedAndChecksEachCarriesTheSignature() throws IOException {
+    Path home = Files.createDirectory(dir.resolve("gnupg"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+    RecordingCommandRunner runner =
+        new RecordingCommandRunner(
+            command ->
+                command.argv().contains("--list-secret-keys")
+                    ? new CommandResult(0, listing(FPR_A, "u", "scSC"), "")
+                    : command.argv().get(0).equals("rpm")
+                        ? new CommandResult(
+                            0, "RSA/SHA256, Sun Nov 22 2026, Key ID 97dafc274e6330d8", "")
+                        : new CommandResult(0, "", ""));
+    GpgKeyring keyring = GpgKeyring.open(runner, home, Optional.empty());
+
+    keyring.signRpms(List.of(Path.of("/in/a.rpm"), Path.of("/in/a.src.rpm")));
+
+    assertEquals(
+        List.of(
+            "rpmsign --addsign --define _gpg_path "
+                + home
+                + " --define _gpg_name "
+                + FPR_A
+                + " --define __gpg /usr/bin/gpg --define _gpg_digest_algo sha256 --define"
+                + " _gpg_sign_cmd_extra_args --batch --pinentry-mode loopback /in/a.rpm"
+                + " /in/a.src.rpm",
+            "rpm -qp --qf %{RSAHEADER:pgpsig}%{DSAHEADER:pgpsig} /in/a.rpm",
+            "rpm -qp --qf %{RSAHEADER:pgpsig}%{DSAHEADER:pgpsig} /in/a.src.rpm"),
+        runner.commandLines().subList(1, 4));
+  }
+
+  @Test
+  void anRpmLeftUnsignedIsAFault() throws IOException {
+    Path home = Files.createDirectory(dir.resolve("gnupg"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+    RecordingCommandRunner runner =
+        new RecordingCommandRunner(
+            command ->
+                command.argv().contains("--list-secret-keys")
+                    ? new CommandResult(0, listing(FPR_A, "u", "scSC"), "")
+                    : new CommandResult(
+                        0, command.argv().get(0).equals("rpm") ? "(none)" : "", ""));
+    GpgKeyring keyring = GpgKeyring.open(runner, home, Optional.empty());
+
+    SigningKeyException e =
+        assertThrows(
+            SigningKeyException.class, () -> keyring.signRpms(List.of(Path.of("/in/a.rpm"))));
+
+    assertTrue(e.getMessage().contains("a.rpm without a signature by " + FPR_A), e.getMessage());
+  }
+
+  @Test
   void generatesAKeyInANewHomeWithSha512Preferences() throws IOException {
     Path home = dir.resolve("var/lib/perestroika/gnupg");
     List<String> listings = new ArrayList<>(List.of("", listing(FPR_B, "u", "scSC")));

@@ -13,6 +13,10 @@ public record ToolImage(String folder, String reference, List<String> files) {
           "perestroika/sbuild:latest",
           List.of("Dockerfile", "perestroika.conf", "fstab"));
 
+  /** rpmbuild without a compiler, for RPM builds in a read-only root with a tmpfs _topdir. */
+  public static final ToolImage RPMBUILD =
+      new ToolImage("rpmbuild", "perestroika/rpmbuild:latest", List.of("Dockerfile"));
+
   public ToolImage {
     files = List.copyOf(files);
   }

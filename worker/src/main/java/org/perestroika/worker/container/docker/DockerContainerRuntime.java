@@ -253,7 +253,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             .withNetworkMode(spec.network() == ContainerSpec.Network.HOST ? "host" : "none")
             .withMemory(spec.memoryBytes())
             .withMemorySwap(spec.memoryBytes())
-            .withPidsLimit(spec.pids());
+            .withPidsLimit(spec.pids())
+            .withReadonlyRootfs(spec.readOnlyRoot());
     if (spec.mountCapable()) {
       // --privileged is refused on some hosts; this is the narrower set that mounting needs.
       host.withCapAdd(Capability.SYS_ADMIN)
