@@ -15,14 +15,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.core.config.ConfigLoader;
+import org.perestroika.core.config.PerestroikaConfig;
+import org.perestroika.core.config.SchedulerConfig;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.scheduler.dispatch.jenkins.JenkinsConfig;
 import org.perestroika.testing.Requirements;
 
 /**
@@ -34,6 +39,8 @@ class PuppetModuleIT {
   private static final Path MODULES =
       Path.of("..", "puppet", "modules").toAbsolutePath().normalize();
   private static final Path MODULE = MODULES.resolve("perestroika");
+  private static final Path EXAMPLES =
+      Path.of("..", "puppet", "examples").toAbsolutePath().normalize();
   private static final Path TEST_IMAGE =
       Path.of("..", "puppet", "test").toAbsolutePath().normalize();
   private static final String IMAGE = "perestroika/puppet-test:latest";
@@ -59,15 +66,28 @@ class PuppetModuleIT {
   @Test
   void manifestsAndTemplatesParseAndPassLint() throws IOException {
     Requirements.requirePrograms("puppet", "puppet-lint");
-    List<String> manifests = files(MODULE, ".pp");
-    assertTrue(manifests.size() >= 6, "manifests found: " + manifests);
+    List<String> manifests = new ArrayList<>(files(MODULE, ".pp"));
+    manifests.addAll(files(EXAMPLES, ".pp"));
+    assertTrue(manifests.size() >= 7, "manifests found: " + manifests);
     List<String> parse = new ArrayList<>(List.of("puppet", "parser", "validate"));
     parse.addAll(manifests);
     succeeds(Command.of(parse));
     for (String template : files(MODULE.resolve("templates"), ".epp")) {
       succeeds(Command.of("puppet", "epp", "validate", template));
     }
-    succeeds(Command.of("puppet-lint", "--fail-on-warnings", MODULE.toString()));
+    succeeds(
+        Command.of("puppet-lint", "--fail-on-warnings", MODULE.toString(), EXAMPLES.toString()));
+  }
+
+  @Test
+  void theExampleSchedulerConfigurationIsOneTheFarmLoads() {
+    PerestroikaConfig config =
+        ConfigLoader.load(EXAMPLES.resolve("perestroika.yaml"), Optional.empty());
+    SchedulerConfig scheduler = config.scheduler().orElseThrow();
+    assertEquals("jenkins", scheduler.dispatcher());
+    assertEquals(
+        JenkinsConfig.DEFAULT_JOB_NAME_TEMPLATE, scheduler.jenkins().orElseThrow().jobTemplate());
+    assertEquals(List.of("acme"), List.copyOf(scheduler.customers().keySet()));
   }
 
   @Test
