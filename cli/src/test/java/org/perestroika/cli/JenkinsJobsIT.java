@@ -63,6 +63,7 @@ class JenkinsJobsIT {
   private static final String CUSTOMER = "acme";
 
   private static final String RELEASE = "mos10.0";
+  private static final String BRANCH = "openstack-ci/fuel-10.0/2024.1";
 
   /** A {@code perestroika} call in a shell step, after line continuations are joined. */
   private static final Pattern CALL = Pattern.compile("(?m)^\\s*(?:exec\\s+)?perestroika\\s+(.*)$");
@@ -213,6 +214,142 @@ class JenkinsJobsIT {
         Pattern.compile(text(gerrit, trigger + "/triggerOnEvents/*/commentAddedCommentContains"));
     assertTrue(recheck.matcher("Patch Set 3:\n\nrecheck").find(), "a recheck comment triggers");
     assertFalse(recheck.matcher("Patch Set 3:\n\nplease do not recheck yet").find());
+  }
+
+  @Test
+  void theBuildJobsStepsBuildASplitPackageFromTheCommitsTheSchedulerNames(@TempDir Path work)
+      throws Exception {
+    Requirements.bookwormChroot();
+    Requirements.requirePrograms("git", "dpkg-parsechangelog");
+    Path gerrit = work.resolve("gerrit");
+    String code =
+        commit(gerrit.resolve(CUSTOMER + "/openstack/perestroika-hello"), "Makefile", "hello.c");
+    String spec = commit(gerrit.resolve(CUSTOMER + "/openstack-build/perestroika-hello"), "debian");
+    Map<String, String> parameters = new TreeMap<>();
+    parameters.put("BUILD_ID", "b1");
+    parameters.put("GERRIT_PROJECT", CUSTOMER + "/openstack/perestroika-hello");
+    parameters.put("GERRIT_BRANCH", BRANCH);
+    parameters.put("CODE_COMMIT", code);
+    parameters.put("SPEC_PROJECT", CUSTOMER + "/openstack-build/perestroika-hello");
+    parameters.put("SPEC_COMMIT", spec);
+    parameters.put("DIST", "bookworm");
+
+    Path workspace = runSteps("acme-mos10.0-deb-build", gerrit, parameters, work);
+
+    try (Stream<Path> out = Files.list(workspace.resolve("out"))) {
+      List<String> names = out.map(p -> p.getFileName().toString()).sorted().toList();
+      assertTrue(
+          names.contains("perestroika-hello_1.0-1~deb12+mos1_amd64.changes"), names::toString);
+      assertTrue(names.contains("perestroika-hello_1.0.orig.tar.gz"), names::toString);
+    }
+    // The .changes quotes the changelog entry, which names the commits built.
+    String changes =
+        Files.readString(workspace.resolve("out/perestroika-hello_1.0-1~deb12+mos1_amd64.changes"));
+    assertTrue(changes.contains("Source commit: " + code), changes);
+    assertTrue(changes.contains("Build commit: " + spec), changes);
+  }
+
+  @Test
+  void theGerritJobPairsACodeChangeWithTheSpecBranchHead(@TempDir Path work) throws Exception {
+    Requirements.requirePrograms("git", "dpkg-parsechangelog");
+    Path gerrit = work.resolve("gerrit");
+    String code =
+        commit(gerrit.resolve(CUSTOMER + "/openstack/perestroika-hello"), "Makefile", "hello.c");
+    String spec = commit(gerrit.resolve(CUSTOMER + "/openstack-build/perestroika-hello"), "debian");
+    // What Gerrit Trigger sets for a new patch set; the job itself sets DIST.
+    Map<String, String> event =
+        Map.of(
+            "GERRIT_PROJECT",
+            CUSTOMER + "/openstack/perestroika-hello",
+            "GERRIT_BRANCH",
+            BRANCH,
+            "GERRIT_PATCHSET_REVISION",
+            code,
+            "DIST",
+            "bookworm");
+
+    Path workspace = runSteps("acme-mos10.0-deb-gerrit", gerrit, event, work, 1);
+
+    assertEquals(
+        "src/perestroika-hello-1.0", Files.readString(workspace.resolve("src/TREE")).trim());
+    assertEquals(code, Files.readString(workspace.resolve("src/SOURCE_COMMIT")).trim());
+    assertEquals(spec, Files.readString(workspace.resolve("src/BUILD_COMMIT")).trim());
+    Path tree = workspace.resolve("src/perestroika-hello-1.0");
+    assertTrue(Files.exists(tree.resolve("hello.c")) && Files.exists(tree.resolve("debian/rules")));
+    List<String> orig =
+        List.of(
+            new ProcessCommandRunner()
+                .check(
+                    Command.of(
+                        "tar",
+                        "-tzf",
+                        workspace.resolve("src/perestroika-hello_1.0.orig.tar.gz").toString()))
+                .stdout()
+                .split("\n"));
+    assertTrue(orig.contains("perestroika-hello-1.0/hello.c"), orig::toString);
+  }
+
+  /** Runs the first {@code steps} shell steps of a rendered job in a fresh workspace. */
+  private static Path runSteps(
+      String job, Path gerrit, Map<String, String> parameters, Path work, int... steps)
+      throws Exception {
+    List<String> scripts = strings(jobs.get(job), "//builders/hudson.tasks.Shell/command");
+    int count = steps.length == 0 ? scripts.size() : steps[0];
+    Path bin = Files.createDirectories(work.resolve("bin"));
+    Files.writeString(
+        bin.resolve("perestroika"),
+        "#!/bin/sh\nexec java -jar " + PerestroikaProcess.JAR + " \"$@\"\n");
+    bin.resolve("perestroika").toFile().setExecutable(true);
+    Path workspace = Files.createDirectories(work.resolve("workspace"));
+    Map<String, String> environment = new TreeMap<>(parameters);
+    environment.put("GERRIT_URL", gerrit.toUri().toString().replaceAll("/$", ""));
+    environment.put("PATH", bin + ":" + System.getenv("PATH"));
+    for (int i = 0; i < count; i++) {
+      Path script = Files.writeString(work.resolve("step" + i), scripts.get(i));
+      script.toFile().setExecutable(true);
+      // As Jenkins runs a shell step: by its #! line, else with sh -xe.
+      Command command =
+          scripts.get(i).startsWith("#!")
+              ? Command.of(script.toString())
+              : Command.of("sh", "-xe", script.toString());
+      CommandResult result =
+          new ProcessCommandRunner()
+              .run(command.withEnvironment(environment).inDirectory(workspace));
+      assertEquals(
+          0,
+          result.exitCode(),
+          () -> job + " step " + script + " failed:\n" + result.stdout() + result.stderr());
+    }
+    return workspace;
+  }
+
+  /** A Gerrit project with parts of examples/hello on the release branch; returns the commit. */
+  private static String commit(Path project, String... parts) throws Exception {
+    Path example = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
+    Files.createDirectories(project);
+    ProcessCommandRunner runner = new ProcessCommandRunner();
+    runner.check(Command.of("git", "init", "-q", "-b", BRANCH, project.toString()));
+    for (String part : parts) {
+      runner.check(Command.of("cp", "-a", example.resolve(part).toString(), project.toString()));
+    }
+    runner.check(Command.of("git", "-C", project.toString(), "add", "."));
+    runner.check(
+        Command.of(
+            "git",
+            "-C",
+            project.toString(),
+            "-c",
+            "user.name=Farm",
+            "-c",
+            "user.email=farm@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "import"));
+    return runner
+        .check(Command.of("git", "-C", project.toString(), "rev-parse", "HEAD"))
+        .stdout()
+        .trim();
   }
 
   /**
