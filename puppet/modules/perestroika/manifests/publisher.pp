@@ -25,14 +25,13 @@ class perestroika::publisher (
     mode   => '0755',
   }
 
-  # gpg refuses a home others can read; the key never leaves it.
+  # gpg warns of a home others can read; the key never leaves it. gpg makes its own files 0600.
   $gnupg = "${perestroika::state_dir}/gnupg"
   file { $gnupg:
-    ensure  => directory,
-    owner   => $perestroika::user,
-    group   => $perestroika::user,
-    mode    => '0700',
-    recurse => true,
+    ensure => directory,
+    owner  => $perestroika::user,
+    group  => $perestroika::user,
+    mode   => '0700',
   }
 
   if $signing_key_source {

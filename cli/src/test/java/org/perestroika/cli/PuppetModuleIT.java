@@ -1,6 +1,7 @@
 package org.perestroika.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -49,6 +50,7 @@ class PuppetModuleIT {
   private static final String LABEL = "org.perestroika.test=puppet-" + UUID.randomUUID();
 
   private static final ProcessCommandRunner RUNNER = new ProcessCommandRunner();
+  private static boolean imageBuilt;
 
   @TempDir Path work;
 
@@ -126,13 +128,7 @@ class PuppetModuleIT {
                 + httpPort
                 + ",\n"
                 + "}\n");
-    String container = startHost(site);
-
-    // --detailed-exitcodes: 2 is "changes applied", 0 "nothing to change", anything else failed.
-    CommandResult first = apply(container);
-    assertEquals(2, first.exitCode(), first::stderr);
-    CommandResult again = apply(container);
-    assertEquals(0, again.exitCode(), () -> "a second apply changed things:\n" + again.stdout());
+    provision(site);
 
     // A sync as perestroika mirror sync leaves it: a snapshot, and the served link to it.
     Path tree = work.resolve("sync");
@@ -165,6 +161,48 @@ class PuppetModuleIT {
         404,
         get(base + ".snapshots/20261122T000000Z/debian/dists/mos10.0/InRelease").statusCode(),
         "snapshots are served through the link alone");
+  }
+
+  @Test
+  void aProvisionedPublisherHasItsToolsAndAGnupgHomeForItsUserAlone() throws Exception {
+    requireDocker();
+    String host =
+        provision(Files.writeString(work.resolve("site.pp"), "include perestroika::publisher\n"));
+
+    String gnupg = "/var/lib/perestroika/gnupg";
+    assertEquals(
+        "700 perestroika perestroika\n",
+        succeeds(Command.of("docker", "exec", host, "stat", "-c", "%a %U %G", gnupg)).stdout());
+    CommandResult gpg =
+        succeeds(
+            Command.of(
+                "docker",
+                "exec",
+                host,
+                "runuser",
+                "-u",
+                "perestroika",
+                "--",
+                "gpg",
+                "--homedir",
+                gnupg,
+                "--batch",
+                "--list-keys"));
+    assertFalse(gpg.stderr().contains("unsafe"), gpg.stderr());
+    for (String tool : List.of("reprepro", "createrepo_c", "rsync", "dose-distcheck")) {
+      succeeds(Command.of("docker", "exec", host, "sh", "-c", "command -v " + tool));
+    }
+  }
+
+  /** Applies the manifest twice in a fresh host: the first changes it, the second nothing. */
+  private static String provision(Path site) {
+    String container = startHost(site);
+    // --detailed-exitcodes: 2 is "changes applied", 0 "nothing to change", anything else failed.
+    CommandResult first = apply(container);
+    assertEquals(2, first.exitCode(), () -> first.stdout() + first.stderr());
+    CommandResult again = apply(container);
+    assertEquals(0, again.exitCode(), () -> "a second apply changed things:\n" + again.stdout());
+    return container;
   }
 
   private static String startHost(Path site) {
@@ -208,11 +246,19 @@ class PuppetModuleIT {
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void requireDocker() {
+  /** The engine, the base image, and the test host's image built on it (once per run). */
+  private static synchronized void requireDocker() {
     Requirements.require(Files.exists(Path.of("/var/run/docker.sock")), "the Docker engine socket");
     Requirements.require(
         RUNNER.run(Command.of("docker", "image", "inspect", "debian:bookworm")).succeeded(),
         "the base image debian:bookworm");
+    if (!imageBuilt) {
+      succeeds(
+          Command.of(
+                  "docker", "build", "--network", "host", "-q", "-t", IMAGE, TEST_IMAGE.toString())
+              .withTimeout(Duration.ofMinutes(15)));
+      imageBuilt = true;
+    }
   }
 
   private static int freePort() throws IOException {
