@@ -12,6 +12,7 @@ class perestroika::publisher (
   Optional[String[1]] $uploaders_keyring_source = undef,
 ) {
   include perestroika
+  include perestroika::command
 
   package { ['reprepro', 'createrepo-c', 'gnupg', 'gpgv', 'rsync', 'dose-distcheck', 'dose-builddebcheck',
       'default-jre-headless']:

@@ -13,6 +13,7 @@ class perestroika::scheduler (
   Optional[String[1]] $database_password = undef,
 ) {
   include perestroika
+  include perestroika::command
 
   package { 'default-jre-headless':
     ensure => installed,
@@ -90,6 +91,6 @@ class perestroika::scheduler (
   service { 'perestroika-scheduler':
     ensure  => running,
     enable  => true,
-    require => File['/usr/local/bin/perestroika'],
+    require => [File['/usr/local/bin/perestroika'], Exec['perestroika jar']],
   }
 }

@@ -14,6 +14,7 @@ class perestroika::worker (
   Boolean $prepare = true,
 ) {
   include perestroika
+  include perestroika::command
 
   package { ['docker.io', 'debootstrap', 'git', 'dpkg-dev', 'default-jre-headless']:
     ensure => installed,
@@ -75,7 +76,7 @@ class perestroika::worker (
       path     => ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'],
       provider => shell,
       timeout  => 3600,
-      require  => [Service['docker'], File['/usr/local/bin/perestroika']],
+      require  => [Service['docker'], File['/usr/local/bin/perestroika'], Exec['perestroika jar']],
     }
   }
 }

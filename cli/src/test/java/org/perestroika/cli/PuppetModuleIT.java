@@ -45,6 +45,7 @@ class PuppetModuleIT {
   private static final Path TEST_IMAGE =
       Path.of("..", "puppet", "test").toAbsolutePath().normalize();
   private static final String IMAGE = "perestroika/puppet-test:latest";
+  private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
 
   /** Every container this run starts carries it; they are removed by it at the end. */
   private static final String LABEL = "org.perestroika.test=puppet-" + UUID.randomUUID();
@@ -192,6 +193,21 @@ class PuppetModuleIT {
     for (String tool : List.of("reprepro", "createrepo_c", "rsync", "dose-distcheck")) {
       succeeds(Command.of("docker", "exec", host, "sh", "-c", "command -v " + tool));
     }
+    // The command runs as the farm's user without building or installing anything.
+    assertEquals(
+        "perestroika 0.1.0\n",
+        succeeds(
+                Command.of(
+                    "docker",
+                    "exec",
+                    host,
+                    "runuser",
+                    "-u",
+                    "perestroika",
+                    "--",
+                    "perestroika",
+                    "--version"))
+            .stdout());
   }
 
   /** Applies the manifest twice in a fresh host: the first changes it, the second nothing. */
@@ -220,6 +236,9 @@ class PuppetModuleIT {
                 MODULES + ":/etc/puppet/code/modules:ro",
                 "-v",
                 site + ":/tmp/site.pp:ro",
+                // The checkout, with the jar this build made: perestroika::install_dir.
+                "-v",
+                CHECKOUT + ":/opt/perestroika:ro",
                 IMAGE,
                 "sleep",
                 "infinity"));
