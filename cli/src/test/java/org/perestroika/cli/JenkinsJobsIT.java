@@ -150,6 +150,27 @@ class JenkinsJobsIT {
   }
 
   @Test
+  void everyShellStepPassesShellcheck(@TempDir Path work) throws Exception {
+    Requirements.requirePrograms("shellcheck");
+    int checked = 0;
+    for (Map.Entry<String, Document> job : jobs.entrySet()) {
+      List<String> scripts = strings(job.getValue(), "//builders/hudson.tasks.Shell/command");
+      for (int i = 0; i < scripts.size(); i++) {
+        Path script = Files.writeString(work.resolve(job.getKey() + "-" + i), scripts.get(i));
+        // Jenkins runs a step without a #! line with sh.
+        CommandResult result =
+            new ProcessCommandRunner()
+                .run(
+                    Command.of(
+                        "shellcheck", "--shell=bash", "--severity=style", script.toString()));
+        assertEquals(0, result.exitCode(), () -> job.getKey() + ":\n" + result.stdout());
+        checked++;
+      }
+    }
+    assertTrue(checked >= 9, "only " + checked + " shell steps checked");
+  }
+
+  @Test
   void everyParameterOfAJobTheFarmDoesNotTriggerIsUsedByItsSteps() throws Exception {
     int checked = 0;
     for (Map.Entry<String, Document> job : jobs.entrySet()) {
