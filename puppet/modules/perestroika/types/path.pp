@@ -1,0 +1,2 @@
+# An absolute path.
+type Perestroika::Path = Pattern[/\A\/[^\0]*\z/]
