@@ -215,8 +215,14 @@ final class SchedulerCommand implements Callable<Integer> {
     SchedulerConfig.Jenkins jenkins = settings.jenkins().orElseThrow();
     Router router = new Router(settings);
     return new JenkinsDispatcher(
-        JenkinsConfig.of(
-            jenkins.url(), jenkins.user(), readSecret(jenkins.tokenFile()), settings.slots()),
+        new JenkinsConfig(
+            jenkins.url(),
+            jenkins.user(),
+            readSecret(jenkins.tokenFile()),
+            jenkins.jobTemplate(),
+            settings.slots(),
+            JenkinsConfig.DEFAULT_POLL_INTERVAL,
+            JenkinsConfig.DEFAULT_QUEUE_TIMEOUT),
         build ->
             router
                 .route(build.gerritServer(), build.project(), build.branch())

@@ -144,7 +144,7 @@ class JenkinsJobsIT {
       }
     }
     assertEquals(
-        Set.of("build", "chroot update", "promote", "publish"),
+        Set.of("build", "chroot update", "mirror sync", "promote", "publish"),
         commandsCalled,
         "the commands the jobs call");
   }
