@@ -28,6 +28,7 @@ import org.perestroika.core.model.Dist;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.service.PackageBuilder;
+import org.perestroika.worker.BuildOutput;
 import org.perestroika.worker.chroot.ChrootSnapshot;
 import org.perestroika.worker.chroot.ChrootStore;
 import org.perestroika.worker.container.ContainerExit;
@@ -81,7 +82,7 @@ public final class SbuildBuilder implements PackageBuilder {
     SourcePackage source = SourcePackage.inspect(request.source());
     Optional<byte[]> changelog = request.commits().map(source::changelogWith);
     ChrootSnapshot chroot = chroots.require(request.dist().name());
-    Path out = prepareOutput(request.outDir());
+    Path out = BuildOutput.prepare(request.outDir());
     String jobArgument = stage(source, out);
     if (changelog.isPresent()) {
       // Before sbuild runs dpkg-source, so the lines reach the .dsc and the .changes' Changes.
@@ -100,7 +101,7 @@ public final class SbuildBuilder implements PackageBuilder {
       Consumer<String> sink =
           line -> {
             output.accept(line);
-            write(logFile, line);
+            BuildOutput.appendLine(logFile, line);
             if (CLOSING_SECTION.matcher(line).matches() && beforeSummary.isEmpty()) {
               beforeSummary.addAll(recent);
               // Drop the section box's top border and the blank lines above it.
@@ -132,7 +133,7 @@ public final class SbuildBuilder implements PackageBuilder {
                     ? BuildStatus.SUCCEEDED
                     : BuildStatus.FAILED;
       } catch (InterruptedException e) {
-        write(logFile, "perestroika: build cancelled");
+        BuildOutput.appendLine(logFile, "perestroika: build cancelled");
         throw e;
       }
       BuildResult.Timings timings =
@@ -236,21 +237,6 @@ public final class SbuildBuilder implements PackageBuilder {
     return duration.map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).orElse("-");
   }
 
-  private static Path prepareOutput(Path out) {
-    try {
-      Files.createDirectories(out);
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new IllegalArgumentException(
-              "output directory " + out + " is not empty: give a new or empty --out directory");
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + out, e);
-    }
-  }
-
   /** Copies the source into the output directory; returns the argument sbuild is given. */
   private String stage(SourcePackage source, Path out) {
     for (Path file : source.companions()) {
@@ -302,15 +288,5 @@ public final class SbuildBuilder implements PackageBuilder {
     return parsed.files().stream()
         .map(f -> new Artifact(dir.resolve(f.name()), f.sha256(), f.size()))
         .toList();
-  }
-
-  private static void write(BufferedWriter log, String line) {
-    try {
-      log.write(line);
-      log.newLine();
-      log.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -29,6 +29,7 @@ import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.service.PackageBuilder;
+import org.perestroika.worker.BuildOutput;
 import org.perestroika.worker.container.ContainerExit;
 import org.perestroika.worker.container.ContainerRuntime;
 import org.perestroika.worker.container.ContainerSpec;
@@ -100,7 +101,7 @@ public final class RpmBuilder implements PackageBuilder {
     RpmSource source = RpmSource.inspect(request.source());
     Optional<String> spec = request.commits().map(source::specWith);
     environmentId(request.dist());
-    Path out = prepareOutput(request.outDir());
+    Path out = BuildOutput.prepare(request.outDir());
     String staged = stage(source, out);
     if (spec.isPresent()) {
       write(out.resolve(staged).resolve(source.spec()), spec.get());
@@ -114,7 +115,7 @@ public final class RpmBuilder implements PackageBuilder {
       Consumer<String> sink =
           line -> {
             output.accept(line);
-            writeLine(logFile, line);
+            BuildOutput.appendLine(logFile, line);
             recent.addLast(line);
             if (recent.size() > EXCERPT_LINES) {
               recent.removeFirst();
@@ -125,7 +126,7 @@ public final class RpmBuilder implements PackageBuilder {
             containers.run(
                 containerSpec(request, source, staged, distTag), request.limits().timeout(), sink);
       } catch (InterruptedException e) {
-        writeLine(logFile, "perestroika: build cancelled");
+        BuildOutput.appendLine(logFile, "perestroika: build cancelled");
         throw e;
       }
       if (!source.isSrpm()) {
@@ -225,21 +226,6 @@ public final class RpmBuilder implements PackageBuilder {
     return lines;
   }
 
-  private static Path prepareOutput(Path out) {
-    try {
-      Files.createDirectories(out);
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw new IllegalArgumentException(
-              "output directory " + out + " is not empty: give a new or empty --out directory");
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + out, e);
-    }
-  }
-
   /** Copies the source into the output directory; returns its name there. */
   private String stage(RpmSource source, Path out) {
     if (source.isSrpm()) {
@@ -294,16 +280,6 @@ public final class RpmBuilder implements PackageBuilder {
       Files.writeString(file, text, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void writeLine(BufferedWriter log, String line) {
-    try {
-      log.write(line);
-      log.newLine();
-      log.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
