@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.config.ConfigLoader;
 import org.perestroika.core.config.PerestroikaConfig;
 import org.perestroika.core.config.SchedulerConfig;
+import org.perestroika.core.file.FileTrees;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.ProcessCommandRunner;
@@ -46,6 +49,7 @@ class PuppetModuleIT {
       Path.of("..", "puppet", "test").toAbsolutePath().normalize();
   private static final String IMAGE = "perestroika/puppet-test:latest";
   private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
+  private static Path installDir;
 
   /** Every container this run starts carries it; they are removed by it at the end. */
   private static final String LABEL = "org.perestroika.test=puppet-" + UUID.randomUUID();
@@ -63,6 +67,9 @@ class PuppetModuleIT {
       if (!id.isBlank()) {
         RUNNER.run(Command.of("docker", "rm", "-f", id));
       }
+    }
+    if (installDir != null) {
+      FileTrees.delete(installDir);
     }
   }
 
@@ -238,11 +245,41 @@ class PuppetModuleIT {
                 site + ":/tmp/site.pp:ro",
                 // The checkout, with the jar this build made: perestroika::install_dir.
                 "-v",
-                CHECKOUT + ":/opt/perestroika:ro",
+                installDir() + ":/opt/perestroika:ro",
                 IMAGE,
                 "sleep",
                 "infinity"));
     return started.stdout().trim();
+  }
+
+  /**
+   * A copy of the checkout that the host's unprivileged user may read, whatever the checkout's own
+   * directory allows (a fresh clone under mktemp -d is 0700): sources and the built jar only, times
+   * kept so the jar stays newer than the sources and is not rebuilt.
+   */
+  private static synchronized Path installDir() {
+    if (installDir == null) {
+      try {
+        Path staged = Files.createTempDirectory("perestroika-install-");
+        Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
+        succeeds(
+            Command.of(
+                "rsync",
+                "-a",
+                "--include=/cli/",
+                "--include=/cli/target/",
+                "--include=/cli/target/perestroika.jar",
+                "--exclude=/cli/target/*",
+                "--exclude=target/",
+                "--exclude=.git/",
+                CHECKOUT + "/",
+                staged + "/"));
+        installDir = staged;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return installDir;
   }
 
   private static CommandResult apply(String container) {
