@@ -261,7 +261,6 @@ class PuppetModuleIT {
     if (installDir == null) {
       try {
         Path staged = Files.createTempDirectory("perestroika-install-");
-        Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
         succeeds(
             Command.of(
                 "rsync",
@@ -274,6 +273,8 @@ class PuppetModuleIT {
                 "--exclude=.git/",
                 CHECKOUT + "/",
                 staged + "/"));
+        // After rsync, which gives the copy the checkout's own mode.
+        Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
         installDir = staged;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
