@@ -5,7 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
+import org.perestroika.core.model.BuildRequest;
+import org.perestroika.core.model.BuildResult;
+import org.perestroika.core.model.BuildStatus;
 
 /** What every builder does with a build's output directory and its log, the same way. */
 public final class BuildOutput {
@@ -29,6 +35,36 @@ public final class BuildOutput {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create output directory " + out, e);
     }
+  }
+
+  /**
+   * The lines that close every build's log: how it ended, why when it failed ({@code failure}, such
+   * as the tool's exit code), its times (install and build when the tool reported them) and where
+   * the log is.
+   */
+  public static List<String> summary(
+      BuildRequest request,
+      BuildStatus status,
+      String failure,
+      BuildResult.Timings timings,
+      Path log) {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("perestroika: build " + request.buildId() + " " + status.word());
+    if (status == BuildStatus.TIMED_OUT) {
+      lines.add("perestroika: stopped after the " + request.limits().timeout() + " time limit");
+    } else if (status == BuildStatus.FAILED) {
+      lines.add("perestroika: " + failure);
+    }
+    timings.install().ifPresent(time -> lines.add("perestroika: install time " + seconds(time)));
+    timings.build().ifPresent(time -> lines.add("perestroika: build time " + seconds(time)));
+    lines.add("perestroika: total time " + seconds(timings.total()));
+    lines.add("perestroika: log " + log);
+    return lines;
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format("%.1f s", duration.toMillis() / 1000.0);
   }
 
   /** Appends a line to a build log and flushes it, so a reader following the file sees it. */

@@ -145,7 +145,8 @@ public final class SbuildBuilder implements PackageBuilder {
           status == BuildStatus.SUCCEEDED
               ? List.of()
               : List.copyOf(beforeSummary.isEmpty() ? recent : beforeSummary);
-      summary(request, status, exit, timings, log).forEach(sink);
+      BuildOutput.summary(request, status, "sbuild exited with " + exit.exitCode(), timings, log)
+          .forEach(sink);
       if (source.stagedTree() != null) {
         runner.check(Command.of("rm", "-rf", out.resolve(source.stagedTree()).toString()));
       }
@@ -210,31 +211,6 @@ public final class SbuildBuilder implements PackageBuilder {
         request.limits().memoryBytes(),
         request.limits().pids(),
         true);
-  }
-
-  private static List<String> summary(
-      BuildRequest request,
-      BuildStatus status,
-      ContainerExit exit,
-      BuildResult.Timings timings,
-      Path log) {
-    List<String> lines = new ArrayList<>();
-    lines.add("");
-    lines.add("perestroika: build " + request.buildId() + " " + status.word());
-    if (status == BuildStatus.TIMED_OUT) {
-      lines.add("perestroika: stopped after the " + request.limits().timeout() + " time limit");
-    } else if (status == BuildStatus.FAILED) {
-      lines.add("perestroika: sbuild exited with " + exit.exitCode());
-    }
-    lines.add("perestroika: install time " + seconds(timings.install()));
-    lines.add("perestroika: build time " + seconds(timings.build()));
-    lines.add("perestroika: total time " + seconds(Optional.of(timings.total())));
-    lines.add("perestroika: log " + log);
-    return lines;
-  }
-
-  private static String seconds(Optional<Duration> duration) {
-    return duration.map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).orElse("-");
   }
 
   /** Copies the source into the output directory; returns the argument sbuild is given. */

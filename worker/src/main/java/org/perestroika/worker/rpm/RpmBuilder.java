@@ -144,7 +144,15 @@ public final class RpmBuilder implements PackageBuilder {
           new BuildResult.Timings(
               Optional.empty(), Optional.empty(), Duration.between(start, clock.instant()));
       List<String> excerpt = status == BuildStatus.SUCCEEDED ? List.of() : List.copyOf(recent);
-      summary(request, status, exit, timings, log).forEach(sink);
+      BuildOutput.summary(
+              request,
+              status,
+              "rpmbuild exited with "
+                  + exit.exitCode()
+                  + (exit.succeeded() ? " but left no binary RPM and SRPM" : ""),
+              timings,
+              log)
+          .forEach(sink);
       List<Artifact> artifacts = status == BuildStatus.SUCCEEDED ? artifacts(packages) : List.of();
       return new BuildResult(
           request.buildId(), status, Optional.empty(), artifacts, log, excerpt, timings);
@@ -201,29 +209,6 @@ public final class RpmBuilder implements PackageBuilder {
         request.limits().pids(),
         false,
         true);
-  }
-
-  private static List<String> summary(
-      BuildRequest request,
-      BuildStatus status,
-      ContainerExit exit,
-      BuildResult.Timings timings,
-      Path log) {
-    List<String> lines = new ArrayList<>();
-    lines.add("");
-    lines.add("perestroika: build " + request.buildId() + " " + status.word());
-    if (status == BuildStatus.TIMED_OUT) {
-      lines.add("perestroika: stopped after the " + request.limits().timeout() + " time limit");
-    } else if (status == BuildStatus.FAILED) {
-      lines.add(
-          "perestroika: rpmbuild exited with "
-              + exit.exitCode()
-              + (exit.succeeded() ? " but left no binary RPM and SRPM" : ""));
-    }
-    lines.add(
-        "perestroika: total time " + String.format("%.1f s", timings.total().toMillis() / 1000.0));
-    lines.add("perestroika: log " + log);
-    return lines;
   }
 
   /** Copies the source into the output directory; returns its name there. */
