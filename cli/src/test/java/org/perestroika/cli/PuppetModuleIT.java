@@ -305,7 +305,7 @@ class PuppetModuleIT {
 
   /** The engine, the base image, and the test host's image built on it (once per run). */
   private static synchronized void requireDocker() {
-    Requirements.require(Files.exists(Path.of("/var/run/docker.sock")), "the Docker engine socket");
+    Requirements.dockerEngine();
     Requirements.require(
         RUNNER.run(Command.of("docker", "image", "inspect", "debian:bookworm")).succeeded(),
         "the base image debian:bookworm");

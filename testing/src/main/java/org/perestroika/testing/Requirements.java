@@ -36,8 +36,13 @@ public final class Requirements {
   public static Path bookwormChroot() {
     Path current = STATE_DIR.resolve("chroots/bookworm/current");
     require(Files.isDirectory(current), "the bookworm chroot " + current);
-    require(Files.exists(Path.of("/var/run/docker.sock")), "the Docker engine socket");
+    dockerEngine();
     return current;
+  }
+
+  /** The Docker engine's socket, which setup starts the engine on. */
+  public static void dockerEngine() {
+    require(Files.exists(Path.of("/var/run/docker.sock")), "the Docker engine socket");
   }
 
   /** Host programs such as reprepro or gpg. */

@@ -73,7 +73,7 @@ class MirrorAptClientIT {
   @BeforeAll
   static void machineIsReady() {
     Requirements.requirePrograms("reprepro", "gpg", "gpgv", "gpgconf", "rsync");
-    Requirements.require(Files.exists(Path.of("/var/run/docker.sock")), "the Docker engine socket");
+    Requirements.dockerEngine();
     boolean image;
     try {
       DockerClientFactory.instance().client().inspectImageCmd(IMAGE).exec();
