@@ -159,7 +159,8 @@ round publishes one more package of $SIZE_KB KiB (a new version of \`bench-new\`
 "file data" its Literal data; "changed locally" is the size of every file of the new local
 snapshot that the previous one lacks or holds with other content, hard-linked twins (an index
 and its by-hash entry) once: the new .deb, the suite's Packages files, and Release, InRelease and
-Release.gpg of every suite (each publish re-signs them all). rsync sends changed indices as deltas
+Release.gpg of the suite it went to (only the suites that changed are signed again). rsync sends
+changed indices as deltas
 against the previous snapshot's, which is why it can send less than changed. Wall time is the
 whole command, JVM start included.
 
