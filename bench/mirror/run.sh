@@ -64,23 +64,27 @@ publish() { p publish "$1" --release mos10.0 --suite proposed >"$w/publish.log" 
   exit 1
 }; }
 
-# The bytes of the current local snapshot's files that the previous one lacks or holds otherwise,
-# each hard-linked file (an index and its by-hash twin) once.
+# A snapshot's files as clients see them (through the link to the pool all snapshots share), each
+# as path, size and inode, taken before the next publish adds to that pool.
 snapshot() { readlink -f "$w/repos/debian"; }
+listing() { (cd "$1" && find -L . -type f -printf '%P\t%s\t%i\n' | sort); }
+# The bytes of the current snapshot's files that the listing of the previous one lacks or holds
+# with other content, each hard-linked file (an index and its by-hash twin) once.
 changed_bytes() {
-  local old=$1 new=$2 total=0 rel size inode
-  declare -A seen=()
+  local old=$1 before=$2 new=$3 total=0 rel size inode
+  declare -A seen=() had=()
+  while IFS=$'\t' read -r rel size inode; do had[$rel]=1; done <"$before"
   while IFS=$'\t' read -r rel size inode; do
     if [ -n "${seen[$inode]:-}" ]; then continue; fi
     seen[$inode]=1
-    if [ -f "$old/$rel" ] && { [ "$old/$rel" -ef "$new/$rel" ] || cmp -s "$old/$rel" "$new/$rel"; }; then
+    if [ -n "${had[$rel]:-}" ] && { [ "$old/$rel" -ef "$new/$rel" ] || cmp -s "$old/$rel" "$new/$rel"; }; then
       continue
     fi
     total=$((total + size))
-  done < <(cd "$new" && find . -type f -printf '%P\t%s\t%i\n')
+  done < <(listing "$new")
   echo "$total"
 }
-tree_bytes() { find "$1" -type f -printf '%i %s\n' | sort -u | awk '{ s += $2 } END { print s + 0 }'; }
+tree_bytes() { find -L "$1" -type f -printf '%i %s\n' | sort -u | awk '{ s += $2 } END { print s + 0 }'; }
 
 # An rsync daemon as the mirror host, with the module settings the README gives.
 port=18873
@@ -117,7 +121,7 @@ names=()
 for i in $(seq -w 1 "$PACKAGES"); do names+=("bench-base-$i"); done
 publish "$(upload bench-base 1.0-1~deb12+mos1 "${names[@]}")"
 tree=$(snapshot)
-files=$(find "$tree" -type f | wc -l)
+files=$(find -L "$tree" -type f | wc -l)
 size=$(tree_bytes "$tree")
 
 echo "[mirror] first sync" >&2
@@ -126,8 +130,9 @@ sync_once nothing-new 0
 for round in $(seq 1 "$RUNS"); do
   echo "[mirror] round $round: one new package, then sync" >&2
   old=$(snapshot)
+  listing "$old" >"$w/before.tsv"
   publish "$(upload bench-new "1.0-$round~deb12+mos1" bench-new)"
-  sync_once incremental "$(changed_bytes "$old" "$(snapshot)")"
+  sync_once incremental "$(changed_bytes "$old" "$w/before.tsv" "$(snapshot)")"
 done
 
 values() { awk -F'\t' -v v="$1" -v c="$2" '$1 == v { print $c }' "$samples"; }

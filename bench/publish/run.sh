@@ -52,10 +52,12 @@ round adds to that same suite one upload of one package, then $BATCH uploads of 
 The version policy looks the base distribution up in memory (a long-running publisher reads its
 index once), so what is measured is the repository work.
 
-- ours: \`AptRepository.publish\` in-process: a new snapshot (pool hard-linked, the rest copied),
-  the version policy, \`reprepro include\`, signing the changed suites' Release files with gpg,
-  verifying every signature with gpgv, the atomic switch, pruning old snapshots. The batch is one
-  call with $BATCH .changes: one snapshot, one signing.
+- ours: \`AptRepository.publish\` in-process: a new snapshot (indices hard-linked, reprepro's
+  database copied, the pool shared by all snapshots), the version policy (suites whose Release
+  lists only empty indices are not asked), \`reprepro include\`, removing pool files no kept
+  snapshot names, signing the changed suites' Release files with gpg, verifying every signature
+  with gpgv, the atomic switch, pruning old snapshots. The batch is one call with $BATCH
+  .changes: one snapshot, one signing.
 - plain: \`reprepro include\` with SignWith (gpgme, same key) in one directory: no snapshot, no
   policy, no verification. Batch: $BATCH \`reprepro --export=never include\`, then \`reprepro export\`.
 

@@ -99,9 +99,11 @@ class MainJobIT {
 
   @Test
   void aStockAptClientInstallsAndRunsThePackage() throws Exception {
-    Path repo = mirror.resolve("debian").toRealPath();
     AptRun apt =
-        apt(repo, "apt-get update && apt-get install -y perestroika-hello && perestroika-hello");
+        apt(
+            mirror,
+            "debian",
+            "apt-get update && apt-get install -y perestroika-hello && perestroika-hello");
     assertEquals(0, apt.exit.exitCode(), apt.output);
     assertTrue(apt.output.contains("Hello from a Perestroika build."), apt.output);
   }
@@ -110,8 +112,10 @@ class MainJobIT {
   void aptRefusesTheRepositoryWhenOneByteOfPackagesChanges() throws Exception {
     Path copy = work.resolve("tampered");
     ProcessCommandRunner runner = new ProcessCommandRunner();
+    // A plain copy of what clients see: the pool the snapshots share, followed, included.
     runner.check(
-        Command.of("cp", "-a", mirror.resolve("debian").toRealPath() + "/.", copy.toString()));
+        Command.of(
+            "cp", "-a", "-L", mirror.resolve("debian").toRealPath() + "/.", copy.toString()));
     Path index = copy.resolve("dists/mos10.0-proposed/main/binary-amd64");
     byte[] packages = Files.readAllBytes(index.resolve("Packages"));
     int at = new String(packages, StandardCharsets.US_ASCII).indexOf("Installed-Size:") + 16;
@@ -125,7 +129,8 @@ class MainJobIT {
             Command.of("sh", "-c", tool + " -c Packages > " + compressed).inDirectory(index));
       }
     }
-    AptRun apt = apt(copy, "apt-get update && apt-get install -y perestroika-hello");
+    AptRun apt =
+        apt(copy.getParent(), "tampered", "apt-get update && apt-get install -y perestroika-hello");
     assertNotEquals(0, apt.exit.exitCode(), apt.output);
     assertTrue(
         apt.output.contains("Hash Sum mismatch") || apt.output.contains("unexpected size"),
@@ -134,10 +139,15 @@ class MainJobIT {
 
   private record AptRun(ContainerExit exit, String output) {}
 
-  /** Runs a shell command in a fresh container whose only apt source is the repository. */
-  private AptRun apt(Path repo, String script) throws Exception {
+  /**
+   * Runs a shell command in a fresh container whose only apt source is the repository {@code
+   * served} in {@code dir}. The whole of {@code dir} is mounted: the repository's relative links
+   * (to its snapshot, and from there to the shared pool) lead into it.
+   */
+  private AptRun apt(Path dir, String served, String script) throws Exception {
     Path sources = work.resolve("sources-" + System.nanoTime() + ".list");
-    Files.writeString(sources, sourcesLine.replaceAll("file:\\S+", "file:/srv/repo") + "\n");
+    Files.writeString(
+        sources, sourcesLine.replaceAll("file:\\S+", "file:/srv/repos/" + served) + "\n");
     Path empty = Files.writeString(work.resolve("empty-" + System.nanoTime()), "");
     List<String> output = new ArrayList<>();
     ContainerSpec spec =
@@ -147,9 +157,11 @@ class MainJobIT {
             "/",
             Map.of("org.perestroika.test", "apt-client"),
             List.of(
-                new BindMount(repo, "/srv/repo", true),
+                new BindMount(dir, "/srv/repos", true),
                 new BindMount(
-                    repo.resolve("project/mos-archive-keyring.gpg"), KEYRING_IN_CONTAINER, true),
+                    dir.resolve(served).resolve("project/mos-archive-keyring.gpg").toRealPath(),
+                    KEYRING_IN_CONTAINER,
+                    true),
                 new BindMount(sources, "/etc/apt/sources.list.d/mos.list", true),
                 new BindMount(empty, "/etc/apt/sources.list", true)),
             Map.of(),

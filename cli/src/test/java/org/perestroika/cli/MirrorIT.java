@@ -37,7 +37,8 @@ class MirrorIT {
   @BeforeEach
   void publish() throws IOException {
     repos = work.resolve("repos");
-    debian = new SnapshotStore(repos.resolve("debian"), Set.of(), 3, Duration.ofSeconds(30));
+    debian =
+        new SnapshotStore(repos.resolve("debian"), Set.of(), Set.of(), 3, Duration.ofSeconds(30));
     write("dists/mos10.0/Release", "one".getBytes());
   }
 

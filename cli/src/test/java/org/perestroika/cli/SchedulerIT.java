@@ -123,14 +123,18 @@ class SchedulerIT {
     assertTrue(message.contains("/api/builds/b"), message);
     String sources =
         message.lines().filter(l -> l.contains("deb [signed-by=")).findFirst().orElseThrow();
-    Path repo = work.resolve("mirror/review/CR-" + change.number() + "/debian").toRealPath();
+    // Mounted whole: the repository's relative links (to its snapshot, and from there to the
+    // pool the snapshots share) lead into it.
+    Path repos = work.resolve("mirror/review/CR-" + change.number());
     assertTrue(
         sources.contains("file:" + work.resolve("mirror/review/CR-" + change.number())), sources);
 
     try (DockerContainerRuntime docker =
         new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"))) {
       String line =
-          sources.substring(sources.indexOf("deb [")).replaceAll("file:\\S+", "file:/srv/repo");
+          sources
+              .substring(sources.indexOf("deb ["))
+              .replaceAll("file:\\S+", "file:/srv/repos/debian");
       Path list = Files.writeString(work.resolve("review.list"), line + "\n");
       Path empty = Files.writeString(work.resolve("empty.list"), "");
       List<String> output = new ArrayList<>();
@@ -145,9 +149,9 @@ class SchedulerIT {
                   "/",
                   Map.of("org.perestroika.test", "apt-client"),
                   List.of(
-                      new BindMount(repo, "/srv/repo", true),
+                      new BindMount(repos, "/srv/repos", true),
                       new BindMount(
-                          repo.resolve("project/mos-archive-keyring.gpg"),
+                          repos.resolve("debian/project/mos-archive-keyring.gpg").toRealPath(),
                           "/etc/apt/keyrings/mos-archive-keyring.gpg",
                           true),
                       new BindMount(list, "/etc/apt/sources.list.d/review.list", true),

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,9 +68,16 @@ public final class AptRepository {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.gpgv = new Gpgv(runner);
+    // Every published file is shared with the previous snapshot: reprepro, gpg (see GpgKeyring)
+    // and ByHash only ever add, unlink or replace files by rename there, never rewrite one. The
+    // pool is one directory for all snapshots; finish() removes what no kept snapshot names.
     this.store =
         new SnapshotStore(
-            config.root(), Set.of(POOL), config.keepSnapshots(), config.lockTimeout());
+            config.root(),
+            Set.of(Path.of(SnapshotStore.PUBLIC)),
+            Set.of(POOL),
+            config.keepSnapshots(),
+            config.lockTimeout());
     this.uploaders = config.uploadersKeyring().map(path -> new UploaderKeyring(runner, path));
   }
 
@@ -180,6 +188,11 @@ public final class AptRepository {
             return SnapshotStore.Outcome.abandon(published(target, before, changes));
           }
           for (DebUpload upload : missing) {
+            for (Path file : poolPaths(snapshot.dir(), upload.changes())) {
+              if (Files.notExists(file)) {
+                snapshot.added(file);
+              }
+            }
             reprepro.includeWithoutExport(codename, upload.changesFile());
           }
           reprepro.export(List.of(codename));
@@ -229,12 +242,13 @@ public final class AptRepository {
       throws IOException {
     List<String> sources = uploads.stream().map(ChangesFile::source).toList();
     Map<PublishTarget, Map<String, List<HeldPackage>>> suites = new LinkedHashMap<>();
+    Path dists = snapshot.publicDir().resolve("dists");
     for (PublishTarget suite : policy.boundingSuites(target, releases(snapshot))) {
-      suites.put(
-          suite,
-          suite.equals(target)
-              ? before
-              : bySource(reprepro.listSources(suite.codename(), sources)));
+      if (suite.equals(target)) {
+        suites.put(suite, before);
+      } else if (!holdsNothing(dists.resolve(suite.codename()))) {
+        suites.put(suite, bySource(reprepro.listSources(suite.codename(), sources)));
+      }
     }
     List<PolicyViolation> violations = new ArrayList<>();
     for (ChangesFile upload : uploads) {
@@ -254,6 +268,35 @@ public final class AptRepository {
               upstream.getOrDefault(upload.source(), Optional.empty())));
     }
     return violations;
+  }
+
+  /**
+   * Whether a suite's Release file lists only empty Packages and Sources indices, which spares
+   * asking reprepro what it holds. Every committed snapshot's Release files match its database.
+   */
+  private static boolean holdsNothing(Path suite) throws IOException {
+    Path release = suite.resolve("Release");
+    if (!Files.isRegularFile(release)) {
+      return false;
+    }
+    boolean sha256 = false;
+    boolean listsIndices = false;
+    for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+      if (!line.startsWith(" ")) {
+        sha256 = line.equals("SHA256:");
+        continue;
+      }
+      String[] fields = line.strip().split("\\s+");
+      if (sha256
+          && fields.length == 3
+          && (fields[2].endsWith("/Packages") || fields[2].endsWith("/Sources"))) {
+        listsIndices = true;
+        if (!fields[1].equals("0")) {
+          return false;
+        }
+      }
+    }
+    return listsIndices;
   }
 
   /**
@@ -576,6 +619,7 @@ public final class AptRepository {
   private void finish(
       SnapshotStore.Snapshot snapshot, Reprepro reprepro, boolean confChanged, Set<String> changed)
       throws IOException {
+    collectPoolGarbage(snapshot, reprepro);
     Path dists = snapshot.publicDir().resolve("dists");
     List<String> codenames = codenames(snapshot);
     // A changed conf (a new release, a new Origin) must reach every Release file, not only the
@@ -629,6 +673,18 @@ public final class AptRepository {
   }
 
   /**
+   * Deletes the pool files that no kept snapshot names any more, and records which files this
+   * snapshot leaves unnamed. Files an older snapshot may still name stay, so readers of every kept
+   * snapshot (clients mid-update, a mirror sync holding a pin) find all they were promised.
+   */
+  private static void collectPoolGarbage(SnapshotStore.Snapshot snapshot, Reprepro reprepro)
+      throws IOException {
+    PoolLedger ledger = PoolLedger.read(snapshot.dir());
+    reprepro.deleteIfUnreferenced(ledger.releasable(snapshot.oldestKept()));
+    ledger.next(reprepro.unreferenced(), snapshot.previousNumber()).write(snapshot.dir());
+  }
+
+  /**
    * Writes project/mos-archive-keyring.gpg and its .sig, unless the key is unchanged.
    *
    * @return whether the key changed
@@ -639,21 +695,20 @@ public final class AptRepository {
     Path key = project.resolve(KEYRING_NAME);
     Path fresh = project.resolve(KEYRING_NAME + ".new");
     keyring.exportPublicKey(fresh);
-    Path freshSignature = GpgKeyring.signatureOf(fresh);
     if (Files.isRegularFile(key)
         && Files.isRegularFile(GpgKeyring.signatureOf(key))
         && Arrays.equals(Files.readAllBytes(key), Files.readAllBytes(fresh))) {
       // Keeping the old signature keeps the file byte-identical for mirrors.
       Files.delete(fresh);
-      Files.delete(freshSignature);
       return false;
     }
+    keyring.signKeyring(fresh);
     // The signature covers the key's bytes, not its name, so both move over unchanged.
-    Files.move(fresh, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(fresh, key, StandardCopyOption.REPLACE_EXISTING);
     Files.move(
-        freshSignature,
+        GpgKeyring.signatureOf(fresh),
         GpgKeyring.signatureOf(key),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     return true;
   }
 
@@ -672,18 +727,27 @@ public final class AptRepository {
   private Map<String, String> publishedChecksums(Path snapshot, ChangesFile changes)
       throws IOException {
     Map<String, String> checksums = new HashMap<>();
-    Path pool = snapshot.resolve(POOL);
-    for (String component : config.components()) {
-      Path dir =
-          pool.resolve(component).resolve(poolPrefix(changes.source())).resolve(changes.source());
-      for (ChangesFile.Entry entry : changes.files()) {
-        Path file = dir.resolve(entry.name());
-        if (Files.isRegularFile(file)) {
-          checksums.put(entry.name(), DebUpload.sha256(file));
-        }
+    for (Path file : poolPaths(snapshot, changes)) {
+      if (Files.isRegularFile(file)) {
+        checksums.put(file.getFileName().toString(), DebUpload.sha256(file));
       }
     }
     return checksums;
+  }
+
+  /** Where in the pool each file of an upload may go: the same name in every component. */
+  private List<Path> poolPaths(Path snapshot, ChangesFile changes) {
+    List<Path> paths = new ArrayList<>();
+    for (String component : config.components()) {
+      Path dir =
+          snapshot
+              .resolve(POOL)
+              .resolve(component)
+              .resolve(poolPrefix(changes.source()))
+              .resolve(changes.source());
+      changes.files().forEach(entry -> paths.add(dir.resolve(entry.name())));
+    }
+    return paths;
   }
 
   /** Debian's pool directory for a source: its first letter, or four for lib* packages. */

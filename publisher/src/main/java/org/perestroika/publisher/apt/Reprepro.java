@@ -15,7 +15,9 @@ import org.perestroika.publisher.mirror.SnapshotStore;
 /**
  * reprepro run against one snapshot: its conf/ and db/, and its public/ as the output directory.
  * Signing is left to {@link org.perestroika.publisher.signing.GpgKeyring}, so conf/distributions
- * has no SignWith and reprepro never sees the key.
+ * has no SignWith and reprepro never sees the key. The pool is shared by all snapshots, so reprepro
+ * keeps the files a change leaves unreferenced (older snapshots may name them) until {@link
+ * #deleteIfUnreferenced} is asked to remove them.
  */
 final class Reprepro {
   /** reprepro's own escapes: it turns the two characters backslash and n into a newline. */
@@ -81,6 +83,28 @@ final class Reprepro {
     runner.check(command(args.toArray(String[]::new)));
   }
 
+  /** The pool files this snapshot's database knows but no suite names, as filekeys. */
+  List<String> unreferenced() {
+    return runner
+        .check(command("dumpunreferenced"))
+        .stdout()
+        .lines()
+        .filter(line -> !line.isBlank())
+        .toList();
+  }
+
+  /**
+   * Deletes the given pool files and forgets them, each unless a suite names it (then reprepro
+   * keeps it and says so).
+   */
+  void deleteIfUnreferenced(List<String> filekeys) {
+    if (!filekeys.isEmpty()) {
+      List<String> args = new ArrayList<>(List.of("deleteifunreferenced"));
+      args.addAll(filekeys);
+      runner.check(command(args.toArray(String[]::new)));
+    }
+  }
+
   /** Everything {@code codename} holds that was built from {@code source}. */
   List<HeldPackage> listSource(String codename, String source) {
     return listSources(codename, List.of(source));
@@ -132,6 +156,7 @@ final class Reprepro {
     argv.add(snapshot.resolve("db").toString());
     argv.add("--outdir");
     argv.add(snapshot.resolve(SnapshotStore.PUBLIC).toString());
+    argv.add("--keepunreferencedfiles");
     argv.addAll(List.of(args));
     return Command.of(argv);
   }

@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,7 +58,11 @@ public final class ByHash {
         }
       }
       lines.add(at, FIELD);
-      Files.writeString(release, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+      // A new file renamed over the old one: the old one may be shared with an older snapshot.
+      Path fresh = release.resolveSibling(release.getFileName() + ".new");
+      Files.writeString(fresh, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+      Files.move(
+          fresh, release, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot add " + FIELD + " to " + release, e);
     }

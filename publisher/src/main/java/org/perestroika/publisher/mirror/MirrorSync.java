@@ -121,7 +121,9 @@ public final class MirrorSync {
       List<SnapshotStore.Pin> pins = new ArrayList<>();
       try {
         for (String family : families) {
-          pins.add(new SnapshotStore(root.resolve(family), Set.of(), 1, LOCK_TIMEOUT).pinCurrent());
+          pins.add(
+              new SnapshotStore(root.resolve(family), Set.of(), Set.of(), 1, LOCK_TIMEOUT)
+                  .pinCurrent());
         }
         return syncPinned(work, families, pins, mirror, keep);
       } finally {
@@ -207,7 +209,10 @@ public final class MirrorSync {
     for (int i = 0; i < families.size(); i++) {
       String family = families.get(i);
       SnapshotStore.Pin pin = pins.get(i);
-      List<String> argv = new ArrayList<>(List.of("rsync", "--archive", "--hard-links"));
+      // A snapshot reaches its shared pool through a link to a directory outside it; the mirror
+      // gets the directory itself, linked to its previous snapshot's files by --link-dest.
+      List<String> argv =
+          new ArrayList<>(List.of("rsync", "--archive", "--hard-links", "--copy-dirlinks"));
       // Release files are rewritten with the same size, possibly within one second: only the
       // nanoseconds of their times tell them apart, and rsync compares whole seconds by default.
       argv.addAll(

@@ -171,7 +171,7 @@ public final class RepositoryClone {
    */
   public Result clone(Request request) {
     SnapshotStore store =
-        new SnapshotStore(request.target(), Set.of(POOL), 2, Duration.ofMinutes(10));
+        new SnapshotStore(request.target(), Set.of(POOL), Set.of(), 2, Duration.ofMinutes(10));
     Path incoming = store.snapshotsDir().resolve("incoming");
     try {
       Result result = store.update(snapshot -> new Run(request, snapshot, incoming).apply());

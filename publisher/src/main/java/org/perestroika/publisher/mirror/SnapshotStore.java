@@ -15,8 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,14 +40,23 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * /srv/repos/debian -> .debian.snapshots/000012/public
  * /srv/repos/.debian.snapshots/lock
- * /srv/repos/.debian.snapshots/000011/{conf,db,public}
- * /srv/repos/.debian.snapshots/000012/{conf,db,public}
+ * /srv/repos/.debian.snapshots/shared/public/pool/...
+ * /srv/repos/.debian.snapshots/000011/{conf,db,public/{dists,project,pool -> ../../shared/public/pool}}
+ * /srv/repos/.debian.snapshots/000012/{conf,db,public/{dists,project,pool -> ../../shared/public/pool}}
  * </pre>
  *
  * <p>Each change works on a copy of the current snapshot in which the directories named as
- * hard-linked (such as {@code public/pool}) share their files with the previous snapshot, and
- * everything else is copied. That is only safe because the tools never rewrite a file in those
- * directories in place: they only add and unlink. One instance per root per process.
+ * hard-linked (such as {@code public}) share their files with the previous snapshot, and everything
+ * else (such as a tool's database) is copied. That is only safe because the tools never rewrite a
+ * file in those directories in place: they add, unlink, or write a new file and rename it over the
+ * old one. So a change costs a link per file, not a copy of the repository, and pruning a snapshot
+ * frees only what no newer snapshot shares.
+ *
+ * <p>Directories named as shared (such as {@code public/pool}) exist once, under {@code shared/},
+ * and every snapshot links to them: a change costs nothing for them however many files they hold.
+ * Their owner only adds files while any kept snapshot may name them, registers what a change adds
+ * ({@link Snapshot#added}) so that a failed change takes it away again, and removes files that no
+ * kept snapshot names any more ({@link Snapshot#oldestKept}). One instance per root per process.
  */
 public final class SnapshotStore {
   public static final String PUBLIC = "public";
@@ -52,31 +65,37 @@ public final class SnapshotStore {
   private static final Pattern NUMBERED = Pattern.compile("[0-9]{6}");
   private static final String PARTIAL_PREFIX = ".partial-";
   private static final String PIN_SUFFIX = ".pin";
+  private static final String SHARED = "shared";
   private static final Duration LOCK_POLL = Duration.ofMillis(200);
 
   private final Path root;
   private final Path snapshots;
   private final Set<Path> hardLinked;
+  private final Set<Path> shared;
   private final int keep;
   private final Duration lockTimeout;
 
   /**
    * @param root the path clients are served from; becomes a symbolic link
    * @param hardLinked directories, relative to a snapshot, whose files are shared between snapshots
-   *     by hard links, e.g. {@code public/pool}
+   *     by hard links, e.g. {@code public}
+   * @param shared directories, relative to a snapshot, that all snapshots share through a symbolic
+   *     link, e.g. {@code public/pool}
    * @param keep how many snapshots to keep, the current one included
    * @param lockTimeout how long to wait for another change to the same root to finish
    */
-  public SnapshotStore(Path root, Set<Path> hardLinked, int keep, Duration lockTimeout) {
+  public SnapshotStore(
+      Path root, Set<Path> hardLinked, Set<Path> shared, int keep, Duration lockTimeout) {
     this.root = root.toAbsolutePath().normalize();
     if (this.root.getParent() == null) {
       throw new IllegalArgumentException("snapshot root cannot be the file system root");
     }
     this.snapshots = this.root.resolveSibling("." + this.root.getFileName() + ".snapshots");
     this.hardLinked = Set.copyOf(hardLinked);
-    for (Path dir : this.hardLinked) {
-      if (dir.isAbsolute() || dir.normalize().startsWith("..")) {
-        throw new IllegalArgumentException("hard-linked directory " + dir + " must be relative");
+    this.shared = Set.copyOf(shared);
+    for (Path dir : Stream.concat(this.hardLinked.stream(), this.shared.stream()).toList()) {
+      if (dir.isAbsolute() || dir.normalize().startsWith("..") || dir.getNameCount() == 0) {
+        throw new IllegalArgumentException("snapshot directory " + dir + " must be relative");
       }
     }
     if (keep < 1) {
@@ -244,6 +263,9 @@ public final class SnapshotStore {
     Path work = snapshots.resolve(PARTIAL_PREFIX + name);
     Path done = snapshots.resolve(name);
     Outcome<T> outcome;
+    Map<Path, Path> sharedDirs = new HashMap<>();
+    shared.forEach(relative -> sharedDirs.put(relative, sharedDir(relative)));
+    Snapshot snapshot = new Snapshot(work, current, sharedDirs);
     try {
       Files.createDirectory(work);
       if (current.isPresent()) {
@@ -251,15 +273,23 @@ public final class SnapshotStore {
       } else {
         Files.createDirectory(work.resolve(PUBLIC));
       }
-      outcome = change.apply(new Snapshot(work, current));
+      linkShared(current, work);
+      outcome = change.apply(snapshot);
       if (!outcome.commit()) {
+        removeAdded(snapshot.added);
         FileTrees.delete(work);
         return outcome.value();
       }
       syncNewFiles(work);
+      syncAdded(snapshot.added);
       Files.move(work, done, StandardCopyOption.ATOMIC_MOVE);
       switchTo(done);
     } catch (IOException | RuntimeException | Error e) {
+      try {
+        removeAdded(snapshot.added);
+      } catch (IOException | RuntimeException removing) {
+        e.addSuppressed(removing);
+      }
       discard(work, e);
       discard(done, e);
       throw e;
@@ -357,9 +387,12 @@ public final class SnapshotStore {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
-            Path target = to.resolve(from.relativize(dir));
+            Path relative = from.relativize(dir);
+            if (shared.contains(relative)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             if (!dir.equals(from)) {
-              Files.createDirectory(target);
+              Files.createDirectory(to.resolve(relative));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -369,6 +402,9 @@ public final class SnapshotStore {
               throws IOException {
             Path relative = from.relativize(file);
             Path target = to.resolve(relative);
+            if (shared.contains(relative)) {
+              return FileVisitResult.CONTINUE;
+            }
             if (attrs.isRegularFile() && isHardLinked(relative)) {
               Files.createLink(target, file);
             } else {
@@ -387,6 +423,96 @@ public final class SnapshotStore {
 
   private boolean isHardLinked(Path relative) {
     return hardLinked.stream().anyMatch(relative::startsWith);
+  }
+
+  /**
+   * Links each shared directory into a new snapshot. A previous snapshot that still holds one as a
+   * directory of its own (made before the directory was shared) gives its files to the shared one
+   * by hard links, once.
+   */
+  private void linkShared(Optional<Path> previous, Path snapshot) throws IOException {
+    for (Path relative : shared) {
+      Path common = sharedDir(relative);
+      Files.createDirectories(common);
+      if (previous.isPresent()) {
+        Path own = previous.get().resolve(relative);
+        if (Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)) {
+          log.info("sharing {} of {} with later snapshots", relative, previous.get());
+          linkMissing(own, common);
+        }
+      }
+      Path link = snapshot.resolve(relative);
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, link.getParent().relativize(common));
+    }
+  }
+
+  private static void linkMissing(Path from, Path to) throws IOException {
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(dir)));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path target = to.resolve(from.relativize(file));
+            if (attrs.isRegularFile() && Files.notExists(target, LinkOption.NOFOLLOW_LINKS)) {
+              Files.createLink(target, file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private Path sharedDir(Path relative) {
+    return snapshots.resolve(SHARED).resolve(relative);
+  }
+
+  /** Takes back what a change that did not commit added to shared directories. */
+  private void removeAdded(List<Path> added) throws IOException {
+    for (Path file : added) {
+      Files.deleteIfExists(file);
+      // The directories the tool made for it, which no other file needs.
+      for (Path dir = file.getParent();
+          dir != null && dir.startsWith(snapshots.resolve(SHARED)) && isEmpty(dir);
+          dir = dir.getParent()) {
+        Files.delete(dir);
+      }
+    }
+  }
+
+  private boolean isEmpty(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+        || shared.stream().map(this::sharedDir).anyMatch(dir::equals)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  /** Flushes the files a change added to shared directories, and the directories naming them. */
+  private void syncAdded(List<Path> added) throws IOException {
+    Set<Path> dirs = new LinkedHashSet<>();
+    for (Path file : added) {
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        force(file);
+        for (Path dir = file.getParent();
+            dir != null && dir.startsWith(snapshots.resolve(SHARED));
+            dir = dir.getParent()) {
+          dirs.add(dir);
+        }
+      }
+    }
+    for (Path dir : dirs) {
+      force(dir);
+    }
   }
 
   /**
@@ -474,15 +600,47 @@ public final class SnapshotStore {
    * The copy being changed: {@code dir} holds whatever the previous snapshot held ({@code public/}
    * at least), {@code previous} is the snapshot it was copied from.
    */
-  public record Snapshot(Path dir, Optional<Path> previous) {
-    public Snapshot {
-      Objects.requireNonNull(dir, "dir");
-      Objects.requireNonNull(previous, "previous");
+  public static final class Snapshot {
+    private final Path dir;
+    private final Optional<Path> previous;
+    private final Map<Path, Path> sharedDirs;
+    private final List<Path> added = new ArrayList<>();
+
+    Snapshot(Path dir, Optional<Path> previous, Map<Path, Path> sharedDirs) {
+      this.dir = Objects.requireNonNull(dir, "dir");
+      this.previous = Objects.requireNonNull(previous, "previous");
+      this.sharedDirs = Map.copyOf(sharedDirs);
+    }
+
+    public Path dir() {
+      return dir;
+    }
+
+    public Optional<Path> previous() {
+      return previous;
     }
 
     /** The directory root will link to once this snapshot is current. */
     public Path publicDir() {
       return dir.resolve(PUBLIC);
+    }
+
+    /**
+     * Registers files that the change is about to add to a shared directory, reached through this
+     * snapshot: they are flushed to disk if the change commits and deleted if it does not. A file
+     * that never appears is fine.
+     */
+    public void added(Path file) {
+      Path relative = dir.relativize(file.toAbsolutePath().normalize());
+      Path common =
+          sharedDirs.entrySet().stream()
+              .filter(entry -> relative.startsWith(entry.getKey()))
+              .map(entry -> entry.getValue().resolve(entry.getKey().relativize(relative)))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(file + " is in no shared directory of " + dir));
+      added.add(common);
     }
 
     /**
@@ -503,6 +661,26 @@ public final class SnapshotStore {
         throw new UncheckedIOException(e);
       }
     }
+
+    /**
+     * The number of the oldest snapshot still kept (pinned ones included), or of this one when it
+     * is the first: a file in a shared directory that no snapshot from it on names can go.
+     */
+    public int oldestKept() {
+      List<Path> kept = kept();
+      return kept.isEmpty() ? number(dir) : number(kept.get(kept.size() - 1));
+    }
+
+    /** The number of the previous snapshot, 0 when this is the first. */
+    public int previousNumber() {
+      return previous.map(SnapshotStore::number).orElse(0);
+    }
+  }
+
+  /** A snapshot directory's number: 12 for {@code 000012} (and for {@code .partial-000012}). */
+  static int number(Path snapshot) {
+    String name = snapshot.getFileName().toString();
+    return Integer.parseInt(name.substring(name.length() - 6));
   }
 
   /**

@@ -127,23 +127,25 @@ public final class GpgKeyring {
 
   /** Writes {@code inRelease}: {@code release} with an inline signature, as apt fetches first. */
   public void clearsign(Path release, Path inRelease) {
-    runner.check(sign("--output", inRelease.toString(), "--clearsign", release.toString()));
+    write(inRelease, sign("--output", inRelease.toString(), "--clearsign", release.toString()));
   }
 
   /**
    * Writes {@code releaseGpg}: an armored detached signature of {@code release}, as Debian does.
    */
   public void detachSign(Path release, Path releaseGpg) {
-    runner.check(
+    write(
+        releaseGpg,
         sign("--armor", "--output", releaseGpg.toString(), "--detach-sign", release.toString()));
   }
 
   /**
    * Writes the public key as a binary keyring (what apt's {@code signed-by} expects) to {@code
-   * keyringFile}, and a detached signature of it beside it (see {@link #signatureOf}).
+   * keyringFile}.
    */
   public void exportPublicKey(Path keyringFile) {
-    runner.check(
+    write(
+        keyringFile,
         gpg(
             home,
             "--yes",
@@ -161,8 +163,28 @@ public final class GpgKeyring {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes a binary detached signature of an exported keyring beside it (see {@link #signatureOf}).
+   */
+  public void signKeyring(Path keyringFile) {
     Path signature = signatureOf(keyringFile);
-    runner.check(sign("--output", signature.toString(), "--detach-sign", keyringFile.toString()));
+    write(
+        signature, sign("--output", signature.toString(), "--detach-sign", keyringFile.toString()));
+  }
+
+  /**
+   * Runs gpg to write {@code output} as a new file. gpg truncates an existing output in place,
+   * which would also change every hard link to it, such as the same file in an older snapshot.
+   */
+  private void write(Path output, Command command) {
+    try {
+      Files.deleteIfExists(output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    runner.check(command);
   }
 
   /**
@@ -170,7 +192,8 @@ public final class GpgKeyring {
    * RPM-GPG-KEY-*}).
    */
   public void exportArmoredPublicKey(Path keyFile) {
-    runner.check(
+    write(
+        keyFile,
         gpg(
             home,
             "--yes",

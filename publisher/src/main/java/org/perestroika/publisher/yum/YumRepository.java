@@ -140,7 +140,8 @@ public final class YumRepository {
     Upload packages = Upload.read(runner, upload);
     try {
       SnapshotStore store =
-          new SnapshotStore(root, hardLinked(target.release()), keepSnapshots, lockTimeout);
+          new SnapshotStore(
+              root, hardLinked(target.release()), Set.of(), keepSnapshots, lockTimeout);
       return store.update(snapshot -> publishChecked(snapshot, packages, target));
     } catch (SnapshotException
         | CommandFailedException

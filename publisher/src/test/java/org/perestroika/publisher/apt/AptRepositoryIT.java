@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -214,28 +215,56 @@ class AptRepositoryIT {
 
   @Test
   void aNewRevisionReplacesTheOldOneWhileOlderSnapshotsKeepTheirFiles() throws IOException {
+    AptRepository keepTwo =
+        repository(AptRepositoryConfig.defaults(root).withKeepSnapshots(2), runner);
     Path first = uploads.build(V1, "first");
-    repository.publish(first, PROPOSED);
-    Path oldDeb = first.resolveSibling("perestroika-hello_" + V1 + "_amd64.deb");
+    keepTwo.publish(first, PROPOSED);
+    String oldDeb = "pool/main/p/perestroika-hello/perestroika-hello_" + V1 + "_amd64.deb";
+    String secondDeb = "pool/main/p/perestroika-hello/perestroika-hello_" + V2 + "_amd64.deb";
 
     assertInstanceOf(
-        PublishResult.Published.class, repository.publish(uploads.build(V2, "second"), PROPOSED));
+        PublishResult.Published.class, keepTwo.publish(uploads.build(V2, "second"), PROPOSED));
 
     String packages =
         Files.readString(root.resolve("dists/mos10.0-proposed/main/binary-amd64/Packages"));
     assertTrue(packages.contains("Version: " + V2 + "\n"), packages);
     assertFalse(packages.contains("Version: " + V1 + "\n"), packages);
-    assertFalse(
-        Files.exists(
-            root.resolve("pool/main/p/perestroika-hello/perestroika-hello_" + V1 + "_amd64.deb")));
-    Path kept =
-        dir.resolve(
-            "repos/.debian.snapshots/000001/public/pool/main/p/perestroika-hello/"
-                + "perestroika-hello_"
-                + V1
-                + "_amd64.deb");
-    assertEquals(DebUpload.sha256(oldDeb), DebUpload.sha256(kept));
     assertEquals(Optional.of(V2), aptCandidate(PROPOSED));
+    // Snapshot 1 is kept and names the old revision: the shared pool keeps its exact bytes.
+    assertEquals(
+        DebUpload.sha256(first.resolveSibling("perestroika-hello_" + V1 + "_amd64.deb")),
+        DebUpload.sha256(root.resolve(oldDeb)));
+    assertEveryKeptSnapshotFindsItsFiles();
+
+    keepTwo.publish(uploads.build(V3, "third"), PROPOSED);
+    assertEquals(List.of("000002", "000003"), snapshots());
+    assertEveryKeptSnapshotFindsItsFiles();
+    keepTwo.publish(uploads.build(V3, "third"), UPDATES);
+
+    // No kept snapshot names the first revision any more: it is gone; the second is not yet.
+    assertEquals(List.of("000003", "000004"), snapshots());
+    assertFalse(Files.exists(root.resolve(oldDeb)));
+    assertTrue(Files.exists(root.resolve(secondDeb)));
+    assertEveryKeptSnapshotFindsItsFiles();
+  }
+
+  /** Every pool file that any kept snapshot's indices name is there, with the size they say. */
+  private void assertEveryKeptSnapshotFindsItsFiles() throws IOException {
+    for (String snapshot : snapshots()) {
+      Path dists = dir.resolve("repos/.debian.snapshots/" + snapshot + "/public/dists");
+      try (Stream<Path> indices = Files.walk(dists)) {
+        for (Path index : indices.filter(path -> path.endsWith("Packages")).toList()) {
+          for (String stanza : Files.readString(index).split("\n\n")) {
+            String filename = field(stanza, "Filename");
+            if (filename != null) {
+              Path file = dists.resolveSibling(filename);
+              assertTrue(Files.isRegularFile(file), snapshot + " names " + filename);
+              assertEquals(Long.parseLong(field(stanza, "Size")), Files.size(file), filename);
+            }
+          }
+        }
+      }
+    }
   }
 
   @Test
@@ -786,7 +815,7 @@ class AptRepositoryIT {
   /** Every file of the served pool with its checksum. */
   private String pool() throws IOException {
     StringBuilder text = new StringBuilder();
-    try (Stream<Path> files = Files.walk(root.resolve("pool"))) {
+    try (Stream<Path> files = Files.walk(root.resolve("pool"), FileVisitOption.FOLLOW_LINKS)) {
       for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
         text.append(root.relativize(file)).append(' ').append(DebUpload.sha256(file)).append('\n');
       }
@@ -829,7 +858,8 @@ class AptRepositoryIT {
   private String fingerprint() throws IOException {
     Path served = root.toRealPath();
     StringBuilder text = new StringBuilder("root -> " + Files.readSymbolicLink(root) + "\n");
-    try (Stream<Path> paths = Files.walk(served)) {
+    // Through the link to the pool all snapshots share, so a change left there shows too.
+    try (Stream<Path> paths = Files.walk(served, FileVisitOption.FOLLOW_LINKS)) {
       for (Path path : paths.sorted().toList()) {
         text.append(served.relativize(path));
         if (Files.isRegularFile(path)) {
@@ -846,7 +876,7 @@ class AptRepositoryIT {
     try (Stream<Path> entries = Files.list(dir.resolve("repos/.debian.snapshots"))) {
       return entries
           .map(path -> path.getFileName().toString())
-          .filter(name -> !name.equals("lock"))
+          .filter(name -> !name.equals("lock") && !name.equals("shared"))
           .sorted()
           .toList();
     }

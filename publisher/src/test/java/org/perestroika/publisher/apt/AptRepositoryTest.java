@@ -201,7 +201,8 @@ class AptRepositoryTest {
             + " --dbdir "
             + snapshot.resolve("db")
             + " --outdir "
-            + snapshot.resolve("public");
+            + snapshot.resolve("public")
+            + " --keepunreferencedfiles";
     String list = reprepro + " --list-format " + LIST_FORMAT + " listfilter mos10.0-proposed";
     Path key = snapshot.resolve("public/project/mos-archive-keyring.gpg");
     List<String> expected = new ArrayList<>();
@@ -221,6 +222,7 @@ class AptRepositoryTest {
             + changes.toAbsolutePath());
     expected.add(reprepro + " export mos10.0-proposed");
     expected.add(list + " $Source (== perestroika-hello)");
+    expected.add(reprepro + " dumpunreferenced");
     expected.add(
         reprepro
             + " export mos10.0 mos10.0-proposed mos10.0-updates mos10.0-security"
@@ -290,7 +292,7 @@ class AptRepositoryTest {
     assertEquals(6, tools.commandLines().size());
     assertTrue(tools.commandLines().stream().allMatch(line -> line.contains(" listfilter ")));
     assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    assertEquals(List.of("lock"), snapshotEntries());
+    assertEquals(List.of("lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -304,7 +306,7 @@ class AptRepositoryTest {
         e.getMessage().contains("does not hold [perestroika-hello_" + V1 + "_amd64.deb]"),
         e.getMessage());
     assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    assertEquals(List.of("lock"), snapshotEntries());
+    assertEquals(List.of("lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -321,7 +323,7 @@ class AptRepositoryTest {
     assertInstanceOf(PublishResult.Published.class, again);
     assertEquals(before + 6, tools.commandLines().size());
     assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
-    assertEquals(List.of("000001", "lock"), snapshotEntries());
+    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -371,7 +373,7 @@ class AptRepositoryTest {
     int commands = tools.commandLines().size();
     repository.createRelease(PROPOSED.release());
     assertEquals(commands, tools.commandLines().size());
-    assertEquals(List.of("000001", "lock"), snapshotEntries());
+    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -471,7 +473,7 @@ class AptRepositoryTest {
             .startsWith("other 2.0-1~deb12+mos1 is lower than 3.0-1~deb12+mos1 in mos10.0-updates"),
         rejected.toString());
     assertTrue(tools.commandLines().stream().noneMatch(line -> line.contains(" copysrc ")));
-    assertEquals(List.of("000001", "lock"), snapshotEntries());
+    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -490,7 +492,7 @@ class AptRepositoryTest {
             + V1
             + ", zlib 1.3-1",
         e.getMessage());
-    assertEquals(List.of("000001", "lock"), snapshotEntries());
+    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
     assertThrows(
         IllegalArgumentException.class,
         () -> repository.promote(PROPOSED, PublishTarget.parse("mos11.0-updates"), List.of("x")));
@@ -506,7 +508,8 @@ class AptRepositoryTest {
         + " --dbdir "
         + snapshot.resolve("db")
         + " --outdir "
-        + snapshot.resolve("public");
+        + snapshot.resolve("public")
+        + " --keepunreferencedfiles";
   }
 
   private List<String> snapshotEntries() throws IOException {

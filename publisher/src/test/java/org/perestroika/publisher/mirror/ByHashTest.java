@@ -63,7 +63,10 @@ class ByHashTest {
   @Test
   void declaresByHashBeforeTheChecksumsOnce() throws IOException {
     Path release = suite("one", "a").resolve("Release");
+    Path olderSnapshots = Files.createLink(release.resolveSibling("older"), release);
+    String before = Files.readString(release);
     ByHash.declare(release);
+    assertEquals(before, Files.readString(olderSnapshots), "a hard-linked twin stays as it was");
     ByHash.declare(release);
     String text = Files.readString(release);
     assertTrue(

@@ -56,7 +56,11 @@ class MirrorSyncIT {
     root = dir.resolve("repos");
     debian =
         new SnapshotStore(
-            root.resolve("debian"), Set.of(Path.of("public/pool")), 3, Duration.ofSeconds(30));
+            root.resolve("debian"),
+            Set.of(Path.of("public")),
+            Set.of(Path.of("public/pool")),
+            3,
+            Duration.ofSeconds(30));
     daemon = RsyncDaemon.start(dir.resolve("mirror-host"));
   }
 

@@ -49,7 +49,7 @@ class MirrorSyncTest {
   void publish() throws IOException {
     root = dir.resolve("repos");
     for (String family : List.of("debian", "ubuntu")) {
-      new SnapshotStore(root.resolve(family), Set.of(), 3, Duration.ofSeconds(5))
+      new SnapshotStore(root.resolve(family), Set.of(), Set.of(), 3, Duration.ofSeconds(5))
           .update(
               snapshot -> {
                 Files.createDirectories(snapshot.publicDir().resolve("dists"));
@@ -90,7 +90,7 @@ class MirrorSyncTest {
   }
 
   private String transfer(String family, String id, Optional<String> linkDest) {
-    return "rsync --archive --hard-links --modify-window=-1 --delete --partial-dir=.rsync-partial"
+    return "rsync --archive --hard-links --copy-dirlinks --modify-window=-1 --delete --partial-dir=.rsync-partial"
         + " --mkpath --stats "
         + linkDest.map(p -> "--link-dest=../../" + p + "/" + family + " ").orElse("")
         + "--contimeout=30 --timeout=300 "
@@ -379,7 +379,8 @@ class MirrorSyncTest {
   @Test
   void thePinsAreReleasedAfterTheSync() throws IOException {
     sync(runner(), MIRROR);
-    SnapshotStore store = new SnapshotStore(root.resolve("debian"), Set.of(), 1, Duration.ZERO);
+    SnapshotStore store =
+        new SnapshotStore(root.resolve("debian"), Set.of(), Set.of(), 1, Duration.ZERO);
     for (int i = 0; i < 2; i++) {
       store.update(snapshot -> SnapshotStore.Outcome.commit(null));
     }

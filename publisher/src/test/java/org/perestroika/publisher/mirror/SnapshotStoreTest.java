@@ -28,7 +28,11 @@ class SnapshotStoreTest {
 
   private SnapshotStore store(int keep) {
     return new SnapshotStore(
-        dir.resolve("debian"), Set.of(Path.of("public/pool")), keep, Duration.ofSeconds(5));
+        dir.resolve("debian"),
+        Set.of(Path.of("public/pool")),
+        Set.of(),
+        keep,
+        Duration.ofSeconds(5));
   }
 
   private static SnapshotStore.Outcome<String> write(
@@ -101,6 +105,110 @@ class SnapshotStoreTest {
     assertEquals("one", Files.readString(first.resolve("public/dists/a/Release")));
     assertEquals("two", Files.readString(dir.resolve("debian/dists/a/Release")));
     assertFalse(Files.exists(dir.resolve("debian/pool/main/h/hello/hello.deb")));
+  }
+
+  private SnapshotStore sharingPool(int keep) {
+    return new SnapshotStore(
+        dir.resolve("debian"),
+        Set.of(Path.of("public")),
+        Set.of(Path.of("public/pool")),
+        keep,
+        Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aSharedDirectoryIsOneForAllSnapshotsAndCostsNothingToCopy() throws IOException {
+    SnapshotStore store = sharingPool(2);
+    store.update(
+        snapshot -> {
+          Path deb = snapshot.publicDir().resolve("pool/main/h/hello/hello_1.deb");
+          snapshot.added(deb);
+          write(snapshot, "public/pool/main/h/hello/hello_1.deb", "one");
+          return write(snapshot, "public/dists/a/Release", "one");
+        });
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "two"));
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "three"));
+
+    Path shared = dir.resolve(".debian.snapshots/shared/public/pool");
+    for (String snapshot : List.of("000002", "000003")) {
+      Path pool = dir.resolve(".debian.snapshots/" + snapshot + "/public/pool");
+      assertTrue(Files.isSymbolicLink(pool));
+      assertEquals(Path.of("../../shared/public/pool"), Files.readSymbolicLink(pool));
+    }
+    assertEquals("one", Files.readString(shared.resolve("main/h/hello/hello_1.deb")));
+    assertEquals("one", Files.readString(dir.resolve("debian/pool/main/h/hello/hello_1.deb")));
+    assertEquals(List.of("000002", "000003", "lock", "shared"), snapshotNames());
+  }
+
+  @Test
+  void whatAFailedChangeAddedToASharedDirectoryIsTakenBack() throws IOException {
+    SnapshotStore store = sharingPool(2);
+    store.update(snapshot -> write(snapshot, "public/pool/main/a/a/a_1.deb", "kept"));
+    Path shared = dir.resolve(".debian.snapshots/shared/public/pool");
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.update(
+                snapshot -> {
+                  snapshot.added(snapshot.publicDir().resolve("pool/main/h/hello/hello_1.deb"));
+                  snapshot.added(snapshot.publicDir().resolve("pool/main/a/a/a_2.deb"));
+                  write(snapshot, "public/pool/main/h/hello/hello_1.deb", "half");
+                  write(snapshot, "public/pool/main/a/a/a_2.deb", "half");
+                  throw new IllegalStateException("signing failed");
+                }));
+    store.update(
+        snapshot -> {
+          snapshot.added(snapshot.publicDir().resolve("pool/main/z/z/z_1.deb"));
+          write(snapshot, "public/pool/main/z/z/z_1.deb", "abandoned");
+          return SnapshotStore.Outcome.abandon(null);
+        });
+
+    try (Stream<Path> files = Files.walk(shared)) {
+      assertEquals(
+          List.of("", "main", "main/a", "main/a/a", "main/a/a/a_1.deb"),
+          files.map(path -> shared.relativize(path).toString()).sorted().toList());
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            store.update(
+                snapshot -> {
+                  snapshot.added(snapshot.publicDir().resolve("dists/a/Release"));
+                  return SnapshotStore.Outcome.abandon(null);
+                }));
+  }
+
+  @Test
+  void aSnapshotWithItsOwnPoolGivesItsFilesToTheSharedOne() throws IOException {
+    store(3).update(snapshot -> write(snapshot, "public/pool/main/h/hello/hello_1.deb", "one"));
+    Path own = dir.resolve(".debian.snapshots/000001/public/pool/main/h/hello/hello_1.deb");
+
+    sharingPool(3).update(snapshot -> write(snapshot, "public/dists/a/Release", "two"));
+
+    assertEquals("one", Files.readString(dir.resolve("debian/pool/main/h/hello/hello_1.deb")));
+    assertEquals(
+        Files.getAttribute(own, "unix:ino"),
+        Files.getAttribute(
+            dir.resolve(".debian.snapshots/shared/public/pool/main/h/hello/hello_1.deb"),
+            "unix:ino"));
+    assertFalse(Files.isSymbolicLink(own.getParent().getParent().getParent().getParent()));
+  }
+
+  @Test
+  void aChangeKnowsTheOldestKeptSnapshot() throws IOException {
+    SnapshotStore store = sharingPool(2);
+    assertEquals(
+        1, (int) store.update(snapshot -> SnapshotStore.Outcome.commit(snapshot.oldestKept())));
+    store.update(snapshot -> SnapshotStore.Outcome.commit(null));
+    assertEquals(
+        1, (int) store.update(snapshot -> SnapshotStore.Outcome.commit(snapshot.oldestKept())));
+    assertEquals(
+        List.of(2, 3),
+        store.update(
+            snapshot ->
+                SnapshotStore.Outcome.abandon(
+                    List.of(snapshot.oldestKept(), snapshot.previousNumber()))));
   }
 
   @Test
@@ -242,7 +350,7 @@ class SnapshotStoreTest {
   void givesUpWaitingForTheLockAfterTheTimeout() throws Exception {
     SnapshotStore patient = store(3);
     SnapshotStore hasty =
-        new SnapshotStore(dir.resolve("debian"), Set.of(), 3, Duration.ofMillis(300));
+        new SnapshotStore(dir.resolve("debian"), Set.of(), Set.of(), 3, Duration.ofMillis(300));
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService pool = Executors.newSingleThreadExecutor();

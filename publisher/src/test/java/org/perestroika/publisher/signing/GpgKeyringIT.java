@@ -73,9 +73,14 @@ class GpgKeyringIT {
     Path inRelease = dir.resolve("InRelease");
     Path releaseGpg = dir.resolve("Release.gpg");
     Path exported = dir.resolve("mos-archive-keyring.gpg");
+    // A signature in an older snapshot, hard-linked to the one about to be written: it stays.
+    Files.writeString(inRelease, "older snapshot's InRelease\n");
+    Path older = Files.createLink(dir.resolve("older-InRelease"), inRelease);
     keyring.clearsign(release, inRelease);
     keyring.detachSign(release, releaseGpg);
     keyring.exportPublicKey(exported);
+    keyring.signKeyring(exported);
+    assertEquals("older snapshot's InRelease\n", Files.readString(older));
 
     byte[] keyBytes = Files.readAllBytes(exported);
     assertTrue((keyBytes[0] & 0x80) != 0, "a binary OpenPGP keyring, not armor");

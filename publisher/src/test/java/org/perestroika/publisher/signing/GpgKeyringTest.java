@@ -40,12 +40,22 @@ class GpgKeyringTest {
         + "fpr:::::::::1111111111111111111111111111111111111111:\n";
   }
 
+  /** Answers gpg's key listing with {@code listing}, and writes a byte where an export goes. */
   private static RecordingCommandRunner answering(String listing) {
     return new RecordingCommandRunner(
-        command ->
-            command.argv().contains("--list-secret-keys")
-                ? new CommandResult(0, listing, "")
-                : new CommandResult(0, "", ""));
+        command -> {
+          List<String> argv = command.argv();
+          if (argv.contains("--export")) {
+            try {
+              Files.write(Path.of(argv.get(argv.indexOf("--output") + 1)), new byte[] {1});
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+          return argv.contains("--list-secret-keys")
+              ? new CommandResult(0, listing, "")
+              : new CommandResult(0, "", "");
+        });
   }
 
   @Test
@@ -71,10 +81,10 @@ class GpgKeyringTest {
     GpgKeyring keyring = GpgKeyring.open(runner, home, Optional.of("97dafc274e6330d8"));
     Path keyFile = dir.resolve("project/mos-archive-keyring.gpg");
     Files.createDirectories(keyFile.getParent());
-    Files.write(keyFile, new byte[] {1});
     keyring.clearsign(Path.of("/r/dists/s/Release"), Path.of("/r/dists/s/InRelease"));
     keyring.detachSign(Path.of("/r/dists/s/Release"), Path.of("/r/dists/s/Release.gpg"));
     keyring.exportPublicKey(keyFile);
+    keyring.signKeyring(keyFile);
     String gpg = "gpg --batch --homedir " + home;
     String sign = gpg + " --yes --digest-algo SHA512 --local-user " + FPR_A;
     assertEquals(
