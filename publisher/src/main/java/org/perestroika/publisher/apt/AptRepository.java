@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.perestroika.core.debian.ChangesFile;
+import org.perestroika.core.debian.Deb822;
 import org.perestroika.core.debian.MalformedControlFileException;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.model.Release;
@@ -279,24 +280,20 @@ public final class AptRepository {
     if (!Files.isRegularFile(release)) {
       return false;
     }
-    boolean sha256 = false;
-    boolean listsIndices = false;
-    for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
-      if (!line.startsWith(" ")) {
-        sha256 = line.equals("SHA256:");
-        continue;
-      }
-      String[] fields = line.strip().split("\\s+");
-      if (sha256
-          && fields.length == 3
-          && (fields[2].endsWith("/Packages") || fields[2].endsWith("/Sources"))) {
-        listsIndices = true;
-        if (!fields[1].equals("0")) {
-          return false;
-        }
-      }
+    List<Deb822.Paragraph> paragraphs;
+    try {
+      paragraphs = Deb822.parse(Files.readString(release, StandardCharsets.UTF_8), "");
+    } catch (MalformedControlFileException e) {
+      return false; // reprepro's database answers instead
     }
-    return listsIndices;
+    List<String[]> indices =
+        paragraphs.stream()
+            .flatMap(paragraph -> paragraph.lines("SHA256").stream())
+            .map(line -> line.text().strip().split("\\s+"))
+            .filter(words -> words.length == 3)
+            .filter(words -> words[2].endsWith("/Packages") || words[2].endsWith("/Sources"))
+            .toList();
+    return !indices.isEmpty() && indices.stream().allMatch(words -> words[1].equals("0"));
   }
 
   /**
