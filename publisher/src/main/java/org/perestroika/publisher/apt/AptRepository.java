@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.perestroika.core.debian.ChangesFile;
 import org.perestroika.core.debian.Deb822;
 import org.perestroika.core.debian.MalformedControlFileException;
@@ -188,33 +191,51 @@ public final class AptRepository {
             log.info("{} already holds {}: nothing to do", codename, sources);
             return SnapshotStore.Outcome.abandon(published(target, before, changes));
           }
+          // One upload is included and exported in one reprepro run, a batch is exported once at
+          // its end, and finish() exports every suite when the conf changed.
+          boolean exportEach = missing.size() == 1 && !confChanged;
           for (DebUpload upload : missing) {
             for (Path file : poolPaths(snapshot.dir(), upload.changes())) {
               if (Files.notExists(file)) {
                 snapshot.added(file);
               }
             }
-            reprepro.includeWithoutExport(codename, upload.changesFile());
-          }
-          reprepro.export(List.of(codename));
-          // reprepro reports success even when it skipped an upload, so look for each.
-          Map<String, List<HeldPackage>> after = bySource(reprepro.listSources(codename, sources));
-          for (DebUpload upload : missing) {
-            if (!alreadyHolds(held(after, upload), upload)) {
-              throw new PublishException(
-                  "reprepro reported success including "
-                      + upload.changesFile()
-                      + " into "
-                      + codename
-                      + " but the suite does not hold "
-                      + upload.packageFileNames()
-                      + " afterwards; it holds "
-                      + held(after, upload).stream().map(HeldPackage::describe).toList());
+            if (exportEach) {
+              reprepro.include(codename, upload.changesFile());
+            } else {
+              reprepro.includeWithoutExport(codename, upload.changesFile());
             }
           }
-          finish(snapshot, reprepro, confChanged, Set.of(codename));
+          if (!exportEach && !confChanged && !missing.isEmpty()) {
+            reprepro.export(List.of(codename));
+          }
+          PublishResult result =
+              finish(
+                  snapshot,
+                  reprepro,
+                  confChanged,
+                  Set.of(codename),
+                  () -> {
+                    // reprepro reports success even when it skipped an upload, so look for each.
+                    Map<String, List<HeldPackage>> after =
+                        bySource(reprepro.listSources(codename, sources));
+                    for (DebUpload upload : missing) {
+                      if (!alreadyHolds(held(after, upload), upload)) {
+                        throw new PublishException(
+                            "reprepro reported success including "
+                                + upload.changesFile()
+                                + " into "
+                                + codename
+                                + " but the suite does not hold "
+                                + upload.packageFileNames()
+                                + " afterwards; it holds "
+                                + held(after, upload).stream().map(HeldPackage::describe).toList());
+                      }
+                    }
+                    return published(target, after, changes);
+                  });
           log.info("published {} to {} in {}", sources, codename, config.root());
-          return SnapshotStore.Outcome.commit(published(target, after, changes));
+          return SnapshotStore.Outcome.commit(result);
         });
   }
 
@@ -453,9 +474,15 @@ public final class AptRepository {
                 + " afterwards");
       }
     }
-    finish(snapshot, reprepro, false, Set.of(to.codename()));
+    PublishResult result =
+        finish(
+            snapshot,
+            reprepro,
+            false,
+            Set.of(to.codename()),
+            () -> promoted(reprepro, to, versions));
     log.info("promoted {} from {} to {} in {}", moving.keySet(), from, to, config.root());
-    return SnapshotStore.Outcome.commit(promoted(reprepro, to, versions));
+    return SnapshotStore.Outcome.commit(result);
   }
 
   /**
@@ -530,7 +557,7 @@ public final class AptRepository {
           if (!confChanged && isComplete(snapshot)) {
             return SnapshotStore.Outcome.abandon(null);
           }
-          finish(snapshot, new Reprepro(runner, snapshot.dir()), confChanged, Set.of());
+          finish(snapshot, new Reprepro(runner, snapshot.dir()), confChanged, Set.of(), () -> null);
           return SnapshotStore.Outcome.commit(null);
         });
   }
@@ -606,17 +633,21 @@ public final class AptRepository {
   }
 
   /**
-   * Exports suites that need it, publishes the public key, signs the Release files of the suites
-   * that changed (every suite when the conf or the key did) and checks each new signature as a
-   * client would. Untouched suites keep their signatures: two gpg runs per suite add up over a
-   * release's six suites, and unchanged files let mirrors skip them.
+   * Exports suites that need it, then, at once: reads what the change did from reprepro's database
+   * ({@code inspect}) and collects pool garbage, while publishing the public key and signing the
+   * changed suites. The two touch different files and mostly wait on child processes; the database
+   * is read before garbage collection writes to it.
    *
    * @param changed the suites whose contents changed
+   * @return what {@code inspect} returned
    */
-  private void finish(
-      SnapshotStore.Snapshot snapshot, Reprepro reprepro, boolean confChanged, Set<String> changed)
+  private <T> T finish(
+      SnapshotStore.Snapshot snapshot,
+      Reprepro reprepro,
+      boolean confChanged,
+      Set<String> changed,
+      Callable<T> inspect)
       throws IOException {
-    collectPoolGarbage(snapshot, reprepro);
     Path dists = snapshot.publicDir().resolve("dists");
     List<String> codenames = codenames(snapshot);
     // A changed conf (a new release, a new Origin) must reach every Release file, not only the
@@ -631,6 +662,79 @@ public final class AptRepository {
     if (!toExport.isEmpty()) {
       reprepro.export(toExport);
     }
+    return alongside(
+        () -> {
+          T value = inspect.call();
+          collectPoolGarbage(snapshot, reprepro);
+          return value;
+        },
+        () -> sign(snapshot, codenames, toExport, changed));
+  }
+
+  /**
+   * Runs {@code side} on a thread of its own while this thread runs {@code main}. Both have ended
+   * when this returns or throws, so nothing still writes into a snapshot that a failure is about to
+   * delete; {@code main}'s failure is the one thrown when both fail.
+   */
+  private static <T> T alongside(Callable<T> side, IoAction main) throws IOException {
+    FutureTask<T> task = new FutureTask<>(side);
+    new Thread(task, "publish-database").start();
+    Throwable failure = null;
+    try {
+      main.run();
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+    }
+    boolean interrupted = false;
+    T value = null;
+    while (true) {
+      try {
+        value = task.get();
+        break;
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause();
+        } else {
+          failure.addSuppressed(e.getCause());
+        }
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // still wait: the side task works in the snapshot
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure instanceof IOException e) {
+      throw e;
+    } else if (failure instanceof RuntimeException e) {
+      throw e;
+    } else if (failure instanceof Error e) {
+      throw e;
+    } else if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
+    return value;
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /**
+   * Publishes the public key, signs the Release files of the suites that changed (every suite when
+   * the conf or the key did) and checks each new signature as a client would. Untouched suites keep
+   * their signatures: two gpg runs per suite add up over a release's six suites, and unchanged
+   * files let mirrors skip them.
+   */
+  private void sign(
+      SnapshotStore.Snapshot snapshot,
+      List<String> codenames,
+      List<String> exported,
+      Set<String> changed)
+      throws IOException {
+    Path dists = snapshot.publicDir().resolve("dists");
     boolean keyChanged = exportKey(snapshot);
     Path key = snapshot.publicDir().resolve("project").resolve(KEYRING_NAME);
     List<String> toSign =
@@ -638,7 +742,7 @@ public final class AptRepository {
             .filter(
                 codename ->
                     keyChanged
-                        || toExport.contains(codename)
+                        || exported.contains(codename)
                         || changed.contains(codename)
                         || !Files.isRegularFile(dists.resolve(codename).resolve("InRelease"))
                         || !Files.isRegularFile(dists.resolve(codename).resolve("Release.gpg")))

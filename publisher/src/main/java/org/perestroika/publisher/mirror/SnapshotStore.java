@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * /srv/repos/.debian.snapshots/shared/public/pool/...
  * /srv/repos/.debian.snapshots/000011/{conf,db,public/{dists,project,pool -> ../../shared/public/pool}}
  * /srv/repos/.debian.snapshots/000012/{conf,db,public/{dists,project,pool -> ../../shared/public/pool}}
+ * /srv/repos/.debian.snapshots/.spare/...   a snapshot no longer kept, which the next change reuses
  * </pre>
  *
  * <p>Each change works on a copy of the current snapshot in which the directories named as
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * else (such as a tool's database) is copied. That is only safe because the tools never rewrite a
  * file in those directories in place: they add, unlink, or write a new file and rename it over the
  * old one. So a change costs a link per file, not a copy of the repository, and pruning a snapshot
- * frees only what no newer snapshot shares.
+ * frees only what no newer snapshot shares. A pruned snapshot becomes the spare, and the next
+ * change starts from it: its copy then costs only the files that differ from the current snapshot.
  *
  * <p>Directories named as shared (such as {@code public/pool}) exist once, under {@code shared/},
  * and every snapshot links to them: a change costs nothing for them however many files they hold.
@@ -66,6 +68,7 @@ public final class SnapshotStore {
   private static final String PARTIAL_PREFIX = ".partial-";
   private static final String PIN_SUFFIX = ".pin";
   private static final String SHARED = "shared";
+  private static final String SPARE = ".spare";
   private static final Duration LOCK_POLL = Duration.ofMillis(200);
 
   private final Path root;
@@ -170,9 +173,9 @@ public final class SnapshotStore {
   }
 
   /**
-   * Applies {@code change} to a fresh copy of the current snapshot under an exclusive lock. If the
-   * change asks to commit, the copy becomes current and old snapshots beyond the kept number are
-   * deleted; if it abandons or throws, the copy is deleted and root is not touched.
+   * Applies {@code change} to a copy of the current snapshot under an exclusive lock. If the change
+   * asks to commit, the copy becomes current and old snapshots beyond the kept number are retired;
+   * if it abandons, the copy is retired, and if it throws, deleted; root is not touched either way.
    */
   public <T> T update(Change<T> change) {
     try {
@@ -267,17 +270,16 @@ public final class SnapshotStore {
     shared.forEach(relative -> sharedDirs.put(relative, sharedDir(relative)));
     Snapshot snapshot = new Snapshot(work, current, sharedDirs);
     try {
-      Files.createDirectory(work);
       if (current.isPresent()) {
         copySnapshot(current.get(), work);
       } else {
-        Files.createDirectory(work.resolve(PUBLIC));
+        Files.createDirectories(work.resolve(PUBLIC));
       }
       linkShared(current, work);
       outcome = change.apply(snapshot);
       if (!outcome.commit()) {
         removeAdded(snapshot.added);
-        FileTrees.delete(work);
+        retire(work);
         return outcome.value();
       }
       syncNewFiles(work);
@@ -380,45 +382,119 @@ public final class SnapshotStore {
     }
   }
 
+  /**
+   * Makes {@code to} a copy of the snapshot {@code from}: hard links in the hard-linked
+   * directories, byte copies elsewhere, shared directories left to {@link #linkShared}. The copy
+   * starts from the spare (a retired snapshot) when there is one, so only what changed since is
+   * touched: unlinking a file that is on disk costs far more than linking one, and a snapshot holds
+   * hundreds of files of which a change replaces a few.
+   */
   private void copySnapshot(Path from, Path to) throws IOException {
-    Files.walkFileTree(
-        from,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Path relative = from.relativize(dir);
-            if (shared.contains(relative)) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            if (!dir.equals(from)) {
-              Files.createDirectory(to.resolve(relative));
-            }
-            return FileVisitResult.CONTINUE;
-          }
+    Path spare = snapshots.resolve(SPARE);
+    if (Files.isDirectory(spare, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(spare, to, StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      Files.createDirectory(to);
+    }
+    mirror(from, to, Path.of(""));
+  }
 
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Path relative = from.relativize(file);
-            Path target = to.resolve(relative);
-            if (shared.contains(relative)) {
-              return FileVisitResult.CONTINUE;
-            }
-            if (attrs.isRegularFile() && isHardLinked(relative)) {
-              Files.createLink(target, file);
-            } else {
-              Files.copy(
-                  file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-              if (attrs.isRegularFile()) {
-                // The copy keeps only microseconds; a mirror sync compares nanoseconds, and would
-                // take an unchanged file for a changed one.
-                Files.setLastModifiedTime(target, attrs.lastModifiedTime());
-              }
-            }
-            return FileVisitResult.CONTINUE;
+  /** Makes the directory {@code to} hold what {@code from} holds; both are {@code relative}. */
+  private void mirror(Path from, Path to, Path relative) throws IOException {
+    Map<String, BasicFileAttributes> stale = new HashMap<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(to)) {
+      for (Path entry : entries) {
+        stale.put(entry.getFileName().toString(), attributes(entry));
+      }
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(from)) {
+      for (Path source : entries) {
+        String name = source.getFileName().toString();
+        Path path = relative.resolve(name);
+        Path target = to.resolve(name);
+        BasicFileAttributes existing = stale.remove(name);
+        if (shared.contains(path)) {
+          continue;
+        }
+        BasicFileAttributes attrs = attributes(source);
+        if (attrs.isDirectory()) {
+          if (existing != null && !existing.isDirectory()) {
+            FileTrees.delete(target);
+            existing = null;
           }
-        });
+          if (existing == null) {
+            Files.createDirectory(target);
+          }
+          mirror(source, target, path);
+        } else if (attrs.isRegularFile() && isHardLinked(path)) {
+          if (existing != null && Objects.equals(existing.fileKey(), attrs.fileKey())) {
+            continue; // the same file: never rewritten in place, so still the same bytes
+          }
+          FileTrees.delete(target);
+          Files.createLink(target, source);
+        } else if (attrs.isRegularFile() && existing != null && isOwnFile(target, existing)) {
+          overwrite(source, target);
+        } else {
+          FileTrees.delete(target);
+          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (attrs.isRegularFile() && !isHardLinked(path)) {
+          // A copy keeps only microseconds; a mirror sync compares nanoseconds, and would take an
+          // unchanged file for a changed one.
+          Files.setLastModifiedTime(target, attrs.lastModifiedTime());
+        }
+      }
+    }
+    for (String name : stale.keySet()) {
+      if (!shared.contains(relative.resolve(name))) {
+        FileTrees.delete(to.resolve(name));
+      }
+    }
+  }
+
+  /** Whether {@code file} is a regular file that no other path names. */
+  private static boolean isOwnFile(Path file, BasicFileAttributes attrs) throws IOException {
+    return attrs.isRegularFile()
+        && ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue()
+            == 1;
+  }
+
+  /**
+   * Writes {@code source}'s bytes and permissions over {@code target}'s: cheaper than replacing the
+   * file, whose blocks the file system would free only to allocate new ones.
+   */
+  private static void overwrite(Path source, Path target) throws IOException {
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE)) {
+      long size = in.size();
+      for (long done = 0; done < size; ) {
+        long copied = out.transferFrom(in, done, size - done);
+        if (copied == 0) {
+          throw new IOException(source + " shrank while it was copied to " + target);
+        }
+        done += copied;
+      }
+      out.truncate(size);
+    }
+    Files.setPosixFilePermissions(
+        target, Files.getPosixFilePermissions(source, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static BasicFileAttributes attributes(Path path) throws IOException {
+    return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Sets aside a snapshot that is no longer needed as the spare the next change starts from, or
+   * deletes it when there is a spare already. Either way no reader finds it any more.
+   */
+  private void retire(Path snapshot) throws IOException {
+    Path spare = snapshots.resolve(SPARE);
+    if (Files.notExists(spare, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(snapshot, spare, StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      FileTrees.delete(snapshot);
+    }
   }
 
   private boolean isHardLinked(Path relative) {
@@ -442,8 +518,13 @@ public final class SnapshotStore {
         }
       }
       Path link = snapshot.resolve(relative);
+      Path target = link.getParent().relativize(common);
+      if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
+        continue; // the spare's link
+      }
+      FileTrees.delete(link);
       Files.createDirectories(link.getParent());
-      Files.createSymbolicLink(link, link.getParent().relativize(common));
+      Files.createSymbolicLink(link, target);
     }
   }
 
@@ -575,12 +656,12 @@ public final class SnapshotStore {
           log.info("keeping old snapshot {} while a reader has it pinned", old);
           continue;
         }
-        FileTrees.delete(old);
+        retire(old);
         Files.deleteIfExists(pinFile(old));
-        log.info("deleted old snapshot {}", old);
+        log.info("retired old snapshot {}", old);
       } catch (IOException | UncheckedIOException e) {
         // The new snapshot is live already; an old one left behind is retried next time.
-        log.warn("could not delete old snapshot {}: {}", old, e.toString());
+        log.warn("could not retire old snapshot {}: {}", old, e.toString());
       }
     }
   }

@@ -181,6 +181,10 @@ class AptRepositoryTest {
     write(pool.resolve(source + "_" + version + ".dsc"), "dsc of " + source);
   }
 
+  private List<String> commandsOf(String tool) {
+    return tools.commandLines().stream().filter(line -> line.startsWith(tool + " ")).toList();
+  }
+
   @Test
   void firstPublishRunsRepreproThenSignsAndVerifiesEverySuite() throws IOException {
     Path changes = FakeUploads.deb(dir.resolve("upload"), V1, "deb");
@@ -220,13 +224,16 @@ class AptRepositoryTest {
         reprepro
             + " --export=never --ignore=wrongdistribution include mos10.0-proposed "
             + changes.toAbsolutePath());
-    expected.add(reprepro + " export mos10.0-proposed");
-    expected.add(list + " $Source (== perestroika-hello)");
-    expected.add(reprepro + " dumpunreferenced");
+    // A new release changes the conf: every suite is exported once, the new upload's included.
     expected.add(
         reprepro
             + " export mos10.0 mos10.0-proposed mos10.0-updates mos10.0-security"
             + " mos10.0-holdback mos10.0-hotfix");
+    expected.add(list + " $Source (== perestroika-hello)");
+    expected.add(reprepro + " dumpunreferenced");
+    assertEquals(expected, commandsOf("reprepro"));
+    // Signing runs alongside the database work, so only the order within each is fixed.
+    expected.clear();
     for (String codename : DistributionsFile.codenames(List.of(PROPOSED.release()))) {
       Path suite = snapshot.resolve("public/dists").resolve(codename);
       expected.add("gpgv --keyring " + key + " " + suite.resolve("InRelease"));
@@ -240,7 +247,7 @@ class AptRepositoryTest {
     }
     expected.add(
         "gpgv --keyring " + key + " " + key.resolveSibling("mos-archive-keyring.sig") + " " + key);
-    assertEquals(expected, tools.commandLines());
+    assertEquals(expected, commandsOf("gpgv"));
 
     String sign = "gpg --batch --homedir " + dir.resolve("gnupg") + " --yes --digest-algo SHA512";
     List<String> signing = gpg.commandLines().subList(1, gpg.commandLines().size());
@@ -292,7 +299,7 @@ class AptRepositoryTest {
     assertEquals(6, tools.commandLines().size());
     assertTrue(tools.commandLines().stream().allMatch(line -> line.contains(" listfilter ")));
     assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    assertEquals(List.of("lock", "shared"), snapshotEntries());
+    assertEquals(List.of(".spare", "lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -323,7 +330,7 @@ class AptRepositoryTest {
     assertInstanceOf(PublishResult.Published.class, again);
     assertEquals(before + 6, tools.commandLines().size());
     assertEquals(Path.of(".debian.snapshots/000001/public"), Files.readSymbolicLink(root));
-    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
+    assertEquals(List.of(".spare", "000001", "lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -373,7 +380,7 @@ class AptRepositoryTest {
     int commands = tools.commandLines().size();
     repository.createRelease(PROPOSED.release());
     assertEquals(commands, tools.commandLines().size());
-    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
+    assertEquals(List.of(".spare", "000001", "lock", "shared"), snapshotEntries());
   }
 
   @Test
@@ -473,7 +480,7 @@ class AptRepositoryTest {
             .startsWith("other 2.0-1~deb12+mos1 is lower than 3.0-1~deb12+mos1 in mos10.0-updates"),
         rejected.toString());
     assertTrue(tools.commandLines().stream().noneMatch(line -> line.contains(" copysrc ")));
-    assertEquals(List.of("000001", "lock", "shared"), snapshotEntries());
+    assertEquals(List.of(".spare", "000001", "lock", "shared"), snapshotEntries());
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.perestroika.core.file.FileTrees;
 
 class SnapshotStoreTest {
   @TempDir Path dir;
@@ -137,7 +138,87 @@ class SnapshotStoreTest {
     }
     assertEquals("one", Files.readString(shared.resolve("main/h/hello/hello_1.deb")));
     assertEquals("one", Files.readString(dir.resolve("debian/pool/main/h/hello/hello_1.deb")));
-    assertEquals(List.of("000002", "000003", "lock", "shared"), snapshotNames());
+    assertEquals(List.of(".spare", "000002", "000003", "lock", "shared"), snapshotNames());
+  }
+
+  /** What a repository tool does to a hard-linked file: unlink it and write a new one. */
+  private static SnapshotStore.Outcome<String> replace(
+      SnapshotStore.Snapshot snapshot, String name, String text) throws IOException {
+    Files.deleteIfExists(snapshot.dir().resolve(name));
+    return write(snapshot, name, text);
+  }
+
+  private static Object inode(Path path) throws IOException {
+    return Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Test
+  void aChangeStartsFromTheRetiredSnapshotAndGetsExactlyTheCurrentOne() throws IOException {
+    SnapshotStore store = sharingPool(1);
+    Path snapshots = dir.resolve(".debian.snapshots");
+    store.update(
+        snapshot -> {
+          write(snapshot, "public/dists/a/Packages", "packages");
+          write(snapshot, "public/dists/b/Release", "b");
+          write(snapshot, "db/packages.db", "db1");
+          return write(snapshot, "public/dists/a/Release", "one");
+        });
+    store.update(
+        snapshot -> {
+          FileTrees.delete(snapshot.publicDir().resolve("dists/b"));
+          write(snapshot, "public/dists/c/Release", "c");
+          Files.writeString(snapshot.dir().resolve("db/packages.db"), "db2");
+          return replace(snapshot, "public/dists/a/Release", "two");
+        });
+    // Only one snapshot is kept: the first one is the spare now.
+    assertEquals(List.of(".spare", "000002", "lock", "shared"), snapshotNames());
+    Object spare = inode(snapshots.resolve(".spare"));
+    Object spareDatabase = inode(snapshots.resolve(".spare/db/packages.db"));
+    Path current = snapshots.resolve("000002");
+
+    store.update(
+        snapshot -> {
+          Path work = snapshot.dir();
+          assertEquals(spare, inode(work), "the change works in the spare");
+          for (String file : List.of("public/dists/a/Packages", "public/dists/a/Release")) {
+            assertEquals(inode(current.resolve(file)), inode(work.resolve(file)), file);
+          }
+          assertEquals("two", Files.readString(work.resolve("public/dists/a/Release")));
+          assertFalse(Files.exists(work.resolve("public/dists/b"), LinkOption.NOFOLLOW_LINKS));
+          assertEquals("c", Files.readString(work.resolve("public/dists/c/Release")));
+          assertEquals("db2", Files.readString(work.resolve("db/packages.db")));
+          assertEquals(
+              spareDatabase,
+              inode(work.resolve("db/packages.db")),
+              "a database is copied, never shared: over the spare's own copy");
+          assertEquals(
+              Path.of("../../shared/public/pool"),
+              Files.readSymbolicLink(work.resolve("public/pool")));
+          replace(snapshot, "public/dists/a/Release", "three");
+          assertEquals("two", Files.readString(current.resolve("public/dists/a/Release")));
+          return SnapshotStore.Outcome.commit("three");
+        });
+    assertEquals("three", Files.readString(dir.resolve("debian/dists/a/Release")));
+  }
+
+  @Test
+  void anAbandonedChangeIsTheNextOnesSpareAndLeavesNothingInIt() throws IOException {
+    SnapshotStore store = sharingPool(3);
+    store.update(snapshot -> write(snapshot, "public/dists/a/Release", "one"));
+    store.update(
+        snapshot -> {
+          replace(snapshot, "public/dists/a/Release", "rejected");
+          write(snapshot, "public/dists/new/Release", "rejected");
+          return SnapshotStore.Outcome.abandon("rejected");
+        });
+    assertEquals(List.of(".spare", "000001", "lock", "shared"), snapshotNames());
+    store.update(
+        snapshot -> {
+          assertEquals("one", Files.readString(snapshot.publicDir().resolve("dists/a/Release")));
+          assertFalse(Files.exists(snapshot.publicDir().resolve("dists/new")));
+          return SnapshotStore.Outcome.abandon("again");
+        });
+    assertEquals("one", Files.readString(dir.resolve("debian/dists/a/Release")));
   }
 
   @Test
@@ -259,7 +340,7 @@ class SnapshotStoreTest {
       String text = "v" + i;
       store.update(snapshot -> write(snapshot, "public/dists/a/Release", text));
     }
-    assertEquals(List.of("000003", "000004", "lock"), snapshotNames());
+    assertEquals(List.of(".spare", "000003", "000004", "lock"), snapshotNames());
     assertEquals("v4", Files.readString(dir.resolve("debian/dists/a/Release")));
   }
 
@@ -388,10 +469,10 @@ class SnapshotStoreTest {
       store.update(snapshot -> write(snapshot, "public/pool/c.deb", "three"));
       // Only one snapshot is kept, but the pinned one stays readable under the reader.
       assertEquals("one", Files.readString(pin.publicDir().resolve("pool/a.deb")));
-      assertEquals(List.of("000001", "000001.pin", "000003", "lock"), snapshotNames());
+      assertEquals(List.of(".spare", "000001", "000001.pin", "000003", "lock"), snapshotNames());
     }
     store.update(snapshot -> write(snapshot, "public/pool/d.deb", "four"));
-    assertEquals(List.of("000004", "lock"), snapshotNames());
+    assertEquals(List.of(".spare", "000004", "lock"), snapshotNames());
   }
 
   @Test
