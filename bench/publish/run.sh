@@ -52,12 +52,13 @@ round adds to that same suite one upload of one package, then $BATCH uploads of 
 The version policy looks the base distribution up in memory (a long-running publisher reads its
 index once), so what is measured is the repository work.
 
-- ours: \`AptRepository.publish\` in-process: a new snapshot (indices hard-linked, reprepro's
-  database copied, the pool shared by all snapshots), the version policy (suites whose Release
-  lists only empty indices are not asked), \`reprepro include\`, removing pool files no kept
-  snapshot names, signing the changed suites' Release files with gpg, verifying every signature
-  with gpgv, the atomic switch, pruning old snapshots. The batch is one call with $BATCH
-  .changes: one snapshot, one signing.
+- ours: \`AptRepository.publish\` in-process: a new snapshot (made from the last retired one:
+  indices hard-linked, reprepro's database copied, the pool shared by all snapshots), the version
+  policy (suites whose Release lists only empty indices are not asked), \`reprepro include\`,
+  then, side by side, checking that reprepro holds the upload and removing pool files no kept
+  snapshot names, and signing the changed suites' Release files with gpg and verifying every
+  signature with gpgv; then flushing the new files to disk, the atomic switch, retiring the
+  oldest snapshot. The batch is one call with $BATCH .changes: one snapshot, one signing.
 - plain: \`reprepro include\` with SignWith (gpgme, same key) in one directory: no snapshot, no
   policy, no verification. Batch: $BATCH \`reprepro --export=never include\`, then \`reprepro export\`.
 
@@ -69,5 +70,11 @@ $(row "batch of $BATCH, ours" batch-ours)
 $(row "batch of $BATCH, plain reprepro" batch-plain)
 
 Publisher ÷ plain reprepro, per round, median (min–max): one upload $(ratio one); batch of $BATCH $(ratio batch). Goal: under $((100 + GOAL_PCT))% (ratio < 1.$GOAL_PCT).
+
+What one upload pays that plain reprepro does not, each once per publish and so shared by a
+batch: asking reprepro what the suites hold before including (the version policy; every reprepro
+run starts gpgme, which runs gpgconf, gpg and gpgsm), bringing the retired snapshot up to date
+(unlinking a file that is on disk is the slow part here), and flushing the new files to disk
+before the switch (plain reprepro never calls fsync).
 EOF
 echo "[publish] results written to $results" >&2
