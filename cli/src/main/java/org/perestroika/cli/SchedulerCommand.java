@@ -65,6 +65,7 @@ final class SchedulerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ServiceLog.install(System.getenv());
     Farm farm = new Farm(main.config());
     SchedulerConfig settings =
         farm.config

@@ -326,6 +326,23 @@ class SchedulerIT {
     assertTrue(metrics.contains("perestroika_build_duration_seconds_bucket"), metrics);
   }
 
+  @Test
+  @Order(11)
+  void theLogGoesToStdoutWithAJournalPriorityOnEveryLine() throws IOException {
+    Path log = work.resolve("scheduler-" + runs);
+    assertEquals("", Files.readString(log.resolve("stderr")));
+    List<String> lines = Files.readAllLines(log.resolve("stdout"));
+    for (String line : lines) {
+      assertTrue(line.matches("<[0-7]>.*"), "no priority on: " + line);
+    }
+    assertTrue(
+        lines.stream().anyMatch(line -> line.startsWith("<6>HTTP API listening on ")),
+        lines.toString());
+    assertTrue(
+        lines.stream().anyMatch(line -> line.startsWith("<6>[scheduler] following review")),
+        lines.toString());
+  }
+
   private static HttpResponse<String> webhook(String secret, String body) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(api + "/webhook/gerrit"))
@@ -375,9 +392,14 @@ class SchedulerIT {
 
   private static void startScheduler() throws Exception {
     runs++;
+    // As systemd runs it, with stdout connected to the journal.
     scheduler =
         PerestroikaProcess.start(
-            work.resolve("scheduler-" + runs), "--config", config.toString(), "scheduler");
+            work.resolve("scheduler-" + runs),
+            Map.of("JOURNAL_STREAM", "8:4242"),
+            "--config",
+            config.toString(),
+            "scheduler");
     await(
         "the scheduler connected to Gerrit",
         () -> {
