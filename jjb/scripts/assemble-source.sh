@@ -3,6 +3,11 @@
 # project at CODE_COMMIT with debian/ from SPEC_PROJECT at SPEC_COMMIT (split packages), or the
 # one project with both; an orig tarball from the code commit unless the package is native.
 #
+# With FORMAT=rpm (the rpm jobs set it) the packaging holds one .spec, at its top or in
+# rpm/SPECS/, and the files it names beside it or in rpm/SOURCES/; the tree is a directory with
+# the spec and those files, and a Source0 tarball (.tar.gz, .tar.xz or .tar.bz2) that the
+# packaging lacks is made from the code commit, as <name>-<version>/.
+#
 # The scheduler's build jobs pass CODE_COMMIT, SPEC_PROJECT and SPEC_COMMIT. Jobs triggered by
 # Jenkins' Gerrit Trigger get GERRIT_PROJECT, GERRIT_BRANCH and GERRIT_PATCHSET_REVISION instead:
 # then the other half of a split pair (<customer>/openstack/<pkg> and
@@ -47,6 +52,43 @@ CODE_COMMIT=$code_commit
 SPEC_PROJECT=$spec_project
 echo "$code_commit" >src/SOURCE_COMMIT
 echo "$build_commit" >src/BUILD_COMMIT
+
+if [ "${FORMAT:-deb}" = rpm ]; then
+  packaging_project=${spec_project:-$code_project}
+  mapfile -t specs < <(find "$packaging" "$packaging/rpm/SPECS" -maxdepth 1 -name '*.spec' 2>/dev/null)
+  if [ "${#specs[@]}" -ne 1 ]; then
+    echo "$packaging_project holds ${#specs[@]} .spec files at its top and in rpm/SPECS/: an rpm build needs exactly one" >&2
+    exit 2
+  fi
+  spec=${specs[0]}
+  read -r name version < <(rpmspec -q --srpm --qf '%{name} %{version}\n' "$spec")
+  tree=src/$name
+  mkdir -p "$tree"
+  for dir in "$(dirname "$spec")" "$packaging/rpm/SOURCES"; do
+    [ ! -d "$dir" ] || find "$dir" -maxdepth 1 -type f -exec cp -t "$tree" {} +
+  done
+  source0=$(rpmspec -P "$spec" | sed -n 's/^Source0\{0,1\}:[[:space:]]*//p' | head -n 1)
+  source0=${source0##*/}
+  if [ -n "$source0" ] && [ ! -e "$tree/$source0" ]; then
+    case $source0 in
+      *.tar.gz | *.tgz) compress=(gzip -n) ;;
+      *.tar.xz) compress=(xz) ;;
+      *.tar.bz2) compress=(bzip2) ;;
+      *)
+        echo "$packaging_project: Source0 $source0 is neither in the packaging nor a tarball to make from the code" >&2
+        exit 2
+        ;;
+    esac
+    # A split pair's tarball is the code commit as it is; a combined project's leaves rpm/ out.
+    paths=(.)
+    [ -n "$spec_project" ] || paths+=(':(exclude)rpm' ':(exclude)*.spec')
+    git -C git/code archive --format=tar --prefix="$name-$version/" "$code_commit" -- "${paths[@]}" \
+      | "${compress[@]}" >"$tree/$source0"
+  fi
+  echo "$tree" >src/TREE
+  exit 0
+fi
+
 changelog=$packaging/debian/changelog
 [ -f "$changelog" ] || { echo "$changelog is missing: debian/ needs a changelog" >&2; exit 2; }
 name=$(dpkg-parsechangelog -l "$changelog" -S Source)

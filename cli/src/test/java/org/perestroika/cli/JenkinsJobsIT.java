@@ -246,14 +246,7 @@ class JenkinsJobsIT {
     String code =
         commit(gerrit.resolve(CUSTOMER + "/openstack/perestroika-hello"), "Makefile", "hello.c");
     String spec = commit(gerrit.resolve(CUSTOMER + "/openstack-build/perestroika-hello"), "debian");
-    Map<String, String> parameters = new TreeMap<>();
-    parameters.put("BUILD_ID", "b1");
-    parameters.put("GERRIT_PROJECT", CUSTOMER + "/openstack/perestroika-hello");
-    parameters.put("GERRIT_BRANCH", BRANCH);
-    parameters.put("CODE_COMMIT", code);
-    parameters.put("SPEC_PROJECT", CUSTOMER + "/openstack-build/perestroika-hello");
-    parameters.put("SPEC_COMMIT", spec);
-    parameters.put("DIST", "bookworm");
+    Map<String, String> parameters = splitPairBuild("b1", code, spec, "bookworm");
 
     Path workspace = runSteps("acme-mos10.0-deb-build", gerrit, parameters, work);
 
@@ -310,6 +303,58 @@ class JenkinsJobsIT {
     assertTrue(orig.contains("perestroika-hello-1.0/hello.c"), orig::toString);
   }
 
+  @Test
+  void theRpmBuildJobBuildsASplitPackageWithTheSpecFromRpmSpecs(@TempDir Path work)
+      throws Exception {
+    Requirements.dockerEngine();
+    Requirements.requirePrograms("git", "rpmspec", "rpm");
+    Path gerrit = work.resolve("gerrit");
+    Path example = Path.of("..", "examples", "hello-rpm").toAbsolutePath().normalize();
+    Path codeProject = gerrit.resolve(CUSTOMER + "/openstack/perestroika-hello");
+    Files.createDirectories(codeProject);
+    Files.copy(example.resolve("perestroika-hello"), codeProject.resolve("perestroika-hello"));
+    String code = commit(codeProject);
+    // The example's spec, taking the program from a tarball of the code as split packages do.
+    Path specProject = gerrit.resolve(CUSTOMER + "/openstack-build/perestroika-hello");
+    Path specs = Files.createDirectories(specProject.resolve("rpm/SPECS"));
+    Files.writeString(
+        specs.resolve("perestroika-hello.spec"),
+        Files.readString(example.resolve("perestroika-hello.spec"))
+            .replace(
+                "Source0:        perestroika-hello", "Source0:        %{name}-%{version}.tar.gz")
+            .replace("%install\n", "%prep\n%setup -q\n\n%install\n")
+            .replace("%{SOURCE0}", "perestroika-hello"));
+    String spec = commit(specProject);
+    Map<String, String> parameters = splitPairBuild("b2", code, spec, "centos7");
+
+    Path workspace = runSteps("acme-mos10.0-rpm-build", gerrit, parameters, work);
+
+    Path tree = workspace.resolve("src/perestroika-hello");
+    assertTrue(Files.isRegularFile(tree.resolve("perestroika-hello-1.0.tar.gz")));
+    Path rpm = workspace.resolve("out/perestroika-hello-1.0-1.el7~mos1.noarch.rpm");
+    assertTrue(Files.isRegularFile(rpm), () -> "no " + rpm);
+    // The package's changelog names the commits built.
+    String changelog =
+        new ProcessCommandRunner()
+            .check(Command.of("rpm", "-qp", "--changelog", rpm.toString()))
+            .stdout();
+    assertTrue(changelog.contains(code) && changelog.contains(spec), changelog);
+  }
+
+  /** The parameters the scheduler sends to build perestroika-hello as a split pair. */
+  private static Map<String, String> splitPairBuild(
+      String buildId, String code, String spec, String dist) {
+    Map<String, String> parameters = new TreeMap<>();
+    parameters.put("BUILD_ID", buildId);
+    parameters.put("GERRIT_PROJECT", CUSTOMER + "/openstack/perestroika-hello");
+    parameters.put("GERRIT_BRANCH", BRANCH);
+    parameters.put("CODE_COMMIT", code);
+    parameters.put("SPEC_PROJECT", CUSTOMER + "/openstack-build/perestroika-hello");
+    parameters.put("SPEC_COMMIT", spec);
+    parameters.put("DIST", dist);
+    return parameters;
+  }
+
   /** Runs the first {@code steps} shell steps of a rendered job in a fresh workspace. */
   private static Path runSteps(
       String job, Path gerrit, Map<String, String> parameters, Path work, int... steps)
@@ -322,7 +367,18 @@ class JenkinsJobsIT {
         "#!/bin/sh\nexec java -jar " + PerestroikaProcess.JAR + " \"$@\"\n");
     bin.resolve("perestroika").toFile().setExecutable(true);
     Path workspace = Files.createDirectories(work.resolve("workspace"));
-    Map<String, String> environment = new TreeMap<>(parameters);
+    // What the job injects, what it is given, and our own Gerrit instead of the job's.
+    Map<String, String> environment = new TreeMap<>();
+    for (String injected :
+        strings(jobs.get(job), "//EnvInjectBuildWrapper/info/propertiesContent")) {
+      for (String line : injected.split("\n")) {
+        String[] pair = line.split("=", 2);
+        if (pair.length == 2) {
+          environment.put(pair[0].strip(), pair[1].strip());
+        }
+      }
+    }
+    environment.putAll(parameters);
     environment.put("GERRIT_URL", gerrit.toUri().toString().replaceAll("/$", ""));
     environment.put("PATH", bin + ":" + System.getenv("PATH"));
     for (int i = 0; i < count; i++) {
