@@ -2,7 +2,8 @@
 #   state directory and the `perestroika` command from a checkout of the project.
 #
 # @param user The account the farm's processes run as.
-# @param state_dir Where chroots, builds, keys and repositories live (`state-dir`).
+# @param state_dir Where chroots, builds, keys and repositories live; the `perestroika` command
+#   is given it unless it is the default (`state-dir` in the configuration is then ignored).
 # @param install_dir A checkout of Perestroika; its bin/perestroika builds and runs the jar.
 # @param manage_command Whether to put /usr/local/bin/perestroika in front of the checkout.
 class perestroika (
@@ -35,10 +36,15 @@ class perestroika (
   }
 
   if $manage_command {
+    # The command keeps its state where this class does (--state-dir outranks the configuration).
+    $state_option = $state_dir ? {
+      '/var/lib/perestroika' => '',
+      default                => " --state-dir ${state_dir}",
+    }
     file { '/usr/local/bin/perestroika':
       ensure  => file,
       mode    => '0755',
-      content => "#!/bin/sh\nexec ${install_dir}/bin/perestroika \"\$@\"\n",
+      content => "#!/bin/sh\nexec ${install_dir}/bin/perestroika${state_option} \"\$@\"\n",
     }
   }
 }

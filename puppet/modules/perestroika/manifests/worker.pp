@@ -6,37 +6,47 @@
 # @param agent_key The Jenkins master's public SSH key for that account, if it connects by SSH.
 # @param labels The node's Jenkins labels; the build jobs run on perestroika-worker.
 # @param prepare Whether to run `perestroika setup` (a few minutes the first time).
+# @param manage_engine Whether this class configures and runs the Docker engine; false on a node
+#   whose engine is managed otherwise, such as a container given the host engine's socket (every
+#   path the worker hands that engine, its state directory and build outputs, must then be the
+#   same path on the engine's host).
 class perestroika::worker (
   Array[String[1], 1] $dists = ['bookworm'],
   String[1] $agent_user = 'jenkins',
   Optional[String[1]] $agent_key = undef,
   Array[String[1], 1] $labels = ['perestroika-worker'],
   Boolean $prepare = true,
+  Boolean $manage_engine = true,
 ) {
   include perestroika
   include perestroika::command
 
-  package { ['docker.io', 'debootstrap', 'git', 'dpkg-dev', 'default-jre-headless']:
+  package { ['docker.io', 'debootstrap', 'git', 'dpkg-dev', 'rpm', 'default-jre-headless']:
     ensure => installed,
   }
 
-  # No bridge and no iptables rules: build containers use the host's network or none at all.
-  file { '/etc/docker':
-    ensure => directory,
-    mode   => '0755',
-  }
+  if $manage_engine {
+    # No bridge and no iptables rules: build containers use the host's network or none at all.
+    file { '/etc/docker':
+      ensure => directory,
+      mode   => '0755',
+    }
 
-  file { '/etc/docker/daemon.json':
-    ensure  => file,
-    mode    => '0644',
-    content => "{\"bridge\": \"none\", \"iptables\": false, \"ip-masq\": false}\n",
-    notify  => Service['docker'],
-  }
+    file { '/etc/docker/daemon.json':
+      ensure  => file,
+      mode    => '0644',
+      content => "{\"bridge\": \"none\", \"iptables\": false, \"ip-masq\": false}\n",
+      notify  => Service['docker'],
+    }
 
-  service { 'docker':
-    ensure  => running,
-    enable  => true,
-    require => Package['docker.io'],
+    service { 'docker':
+      ensure  => running,
+      enable  => true,
+      require => Package['docker.io'],
+    }
+    $engine = Service['docker']
+  } else {
+    $engine = Package['docker.io']
   }
 
   user { $agent_user:
@@ -76,7 +86,7 @@ class perestroika::worker (
       path     => ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'],
       provider => shell,
       timeout  => 3600,
-      require  => [Service['docker'], File['/usr/local/bin/perestroika'], Exec['perestroika jar']],
+      require  => [$engine, File['/usr/local/bin/perestroika'], Exec['perestroika jar']],
     }
   }
 }

@@ -36,8 +36,9 @@ import org.perestroika.testing.Requirements;
 
 /**
  * The Puppet module in puppet/ and the scheduler's systemd unit, checked by the tools their users
- * run: the parser, puppet-lint and systemd-analyze, and {@code puppet apply} of the mirror class in
- * a fresh container, whose rsync module then takes a sync and whose nginx serves it.
+ * run: the parser, puppet-lint and systemd-analyze, and {@code puppet apply} in fresh containers:
+ * of the mirror class, whose rsync module then takes a sync and whose nginx serves it; of the
+ * publisher class; of the worker class, which then builds the example with the host's engine.
  */
 class PuppetModuleIT {
   private static final Path MODULES =
@@ -217,9 +218,68 @@ class PuppetModuleIT {
             .stdout());
   }
 
+  @Test
+  void aProvisionedWorkerBuildsTheExampleWithTheHostsEngine() throws Exception {
+    requireDocker();
+    Path chroot = Requirements.bookwormChroot().toRealPath();
+    // The host's engine runs the worker's build containers, so every path the worker gives it
+    // (the chroot in the state directory, the build's output) is the same path here and there.
+    Path state = work.resolve("state");
+    Path chroots = Files.createDirectories(state.resolve("chroots/bookworm"));
+    succeeds(
+        Command.of(
+            "cp", "-al", chroot.toString(), chroots.resolve(chroot.getFileName()).toString()));
+    Files.createSymbolicLink(chroots.resolve("current"), chroot.getFileName());
+    Path site =
+        Files.writeString(
+            work.resolve("site.pp"),
+            "class { 'perestroika':\n"
+                + "  state_dir => '"
+                + state
+                + "',\n"
+                + "}\n"
+                + "class { 'perestroika::worker':\n"
+                + "  manage_engine => false,\n"
+                + "}\n");
+    String host =
+        provision(
+            site, "-v", "/var/run/docker.sock:/var/run/docker.sock", "-v", state + ":" + state);
+
+    assertEquals(
+        "perestroika-worker\n",
+        succeeds(Command.of("docker", "exec", host, "cat", "/etc/perestroika/jenkins-labels"))
+            .stdout());
+    assertTrue(
+        succeeds(Command.of("docker", "exec", host, "id", "-nG", "jenkins"))
+            .stdout()
+            .contains("docker"),
+        "the agent may run containers");
+    Path out = state.resolve("out");
+    List<String> build =
+        new ArrayList<>(
+            List.of(
+                "docker",
+                "exec",
+                host,
+                "perestroika",
+                "build",
+                "/opt/perestroika/examples/hello",
+                "--dist",
+                "bookworm",
+                "--out",
+                out.toString()));
+    // The installed checkout is a copy without .git: name the commits, as a job does.
+    build.addAll(List.of(PerestroikaProcess.COMMITS));
+    CommandResult built = RUNNER.run(Command.of(build).withTimeout(Duration.ofMinutes(15)));
+    assertEquals(0, built.exitCode(), () -> built.stdout() + built.stderr());
+    assertTrue(
+        Files.isRegularFile(out.resolve("perestroika-hello_1.0-1~deb12+mos1_amd64.deb")),
+        built::stdout);
+  }
+
   /** Applies the manifest twice in a fresh host: the first changes it, the second nothing. */
-  private static String provision(Path site) {
-    String container = startHost(site);
+  private static String provision(Path site, String... dockerOptions) {
+    String container = startHost(site, dockerOptions);
     // --detailed-exitcodes: 2 is "changes applied", 0 "nothing to change", anything else failed.
     CommandResult first = apply(container);
     assertEquals(2, first.exitCode(), () -> first.stdout() + first.stderr());
@@ -228,10 +288,10 @@ class PuppetModuleIT {
     return container;
   }
 
-  private static String startHost(Path site) {
-    CommandResult started =
-        succeeds(
-            Command.of(
+  private static String startHost(Path site, String... dockerOptions) {
+    List<String> run =
+        new ArrayList<>(
+            List.of(
                 "docker",
                 "run",
                 "-d",
@@ -245,11 +305,10 @@ class PuppetModuleIT {
                 site + ":/tmp/site.pp:ro",
                 // The checkout, with the jar this build made: perestroika::install_dir.
                 "-v",
-                installDir() + ":/opt/perestroika:ro",
-                IMAGE,
-                "sleep",
-                "infinity"));
-    return started.stdout().trim();
+                installDir() + ":/opt/perestroika:ro"));
+    run.addAll(List.of(dockerOptions));
+    run.addAll(List.of(IMAGE, "sleep", "infinity"));
+    return succeeds(Command.of(run)).stdout().trim();
   }
 
   /**
