@@ -82,21 +82,11 @@ final class PublishCommand implements Callable<Integer> {
     RepositoryPublisher publisher = farm.publisher();
     AptRepository repository = publisher.apt(dist, RepositoryRef.MIRROR);
     PublishResult result = repository.publish(changes, target);
-    if (result instanceof PublishResult.Rejected rejected) {
-      System.err.println(
-          "perestroika: "
-              + target
-              + " refused "
-              + String.join(", ", changes.stream().map(c -> c.getFileName().toString()).toList())
-              + ":");
-      rejected.violations().forEach(v -> System.err.println("  - " + v.message()));
-      System.err.println("perestroika: the repository was left as it was");
+    String uploads =
+        String.join(", ", changes.stream().map(c -> c.getFileName().toString()).toList());
+    if (!reported(result, target, uploads, repository.publicKey())) {
       return Main.REFUSED;
     }
-    PublishResult.Published published = (PublishResult.Published) result;
-    System.out.println("[publish] " + target + " now holds:");
-    published.packages().forEach(p -> System.out.println("[publish]   " + p));
-    System.out.println("[publish] public key: " + repository.publicKey());
     System.out.println(
         "[publish] to install from it, copy that key to "
             + repository.config().clientKeyring()
@@ -110,16 +100,10 @@ final class PublishCommand implements Callable<Integer> {
   static int publishRpm(Farm farm, Path dir, Dist dist, PublishTarget target) {
     YumRepository repository = farm.yum(dist);
     PublishResult result = repository.publish(dir, target);
-    if (result instanceof PublishResult.Rejected rejected) {
-      System.err.println("perestroika: " + target + " refused the packages of " + dir + ":");
-      rejected.violations().forEach(v -> System.err.println("  - " + v.message()));
-      System.err.println("perestroika: the repository was left as it was");
+    if (!reported(
+        result, target, "the packages of " + dir, repository.publicKey(target.release()))) {
       return Main.REFUSED;
     }
-    PublishResult.Published published = (PublishResult.Published) result;
-    System.out.println("[publish] " + target + " now holds:");
-    published.packages().forEach(p -> System.out.println("[publish]   " + p));
-    System.out.println("[publish] public key: " + repository.publicKey(target.release()));
     System.out.println(
         "[publish] to install from it, add this section to /etc/yum.repos.d/mos.repo:");
     System.out.print(
@@ -131,6 +115,27 @@ final class PublishCommand implements Callable<Integer> {
                 dist,
                 RepositoryRef.MIRROR)));
     return Main.OK;
+  }
+
+  /**
+   * Prints what {@code target} holds now and where its key is, or why it refused {@code what}.
+   *
+   * @return whether the packages were published
+   */
+  private static boolean reported(
+      PublishResult result, PublishTarget target, String what, Path publicKey) {
+    if (result instanceof PublishResult.Rejected rejected) {
+      System.err.println("perestroika: " + target + " refused " + what + ":");
+      rejected.violations().forEach(v -> System.err.println("  - " + v.message()));
+      System.err.println("perestroika: the repository was left as it was");
+      return false;
+    }
+    System.out.println("[publish] " + target + " now holds:");
+    ((PublishResult.Published) result)
+        .packages()
+        .forEach(p -> System.out.println("[publish]   " + p));
+    System.out.println("[publish] public key: " + publicKey);
+    return true;
   }
 
   private static Path changesFile(Path input) {

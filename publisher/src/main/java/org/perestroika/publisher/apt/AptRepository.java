@@ -139,28 +139,7 @@ public final class AptRepository {
       String source = upload.changes().source();
       upstream.put(source, policy.upstreamVersion(source, target));
     }
-    try {
-      return publishChecked(uploads, target, upstream);
-    } catch (SnapshotException
-        | CommandFailedException
-        | SigningKeyException
-        | MalformedControlFileException
-        | UncheckedIOException e) {
-      throw new PublishException(
-          "could not publish "
-              + String.join(
-                  ", ",
-                  uploads.stream()
-                      .map(u -> u.changes().source() + " " + u.changes().version())
-                      .toList())
-              + " to "
-              + target.codename()
-              + " in "
-              + config.root()
-              + ", the repository is unchanged: "
-              + e.getMessage(),
-          e);
-    }
+    return publishChecked(uploads, target, upstream);
   }
 
   private PublishResult publishChecked(
@@ -170,7 +149,11 @@ public final class AptRepository {
     String codename = target.codename();
     List<String> sources = uploads.stream().map(u -> u.changes().source()).toList();
     List<ChangesFile> changes = uploads.stream().map(DebUpload::changes).toList();
-    return store.update(
+    return change(
+        "publish "
+            + String.join(", ", changes.stream().map(u -> u.source() + " " + u.version()).toList())
+            + " to "
+            + codename,
         snapshot -> {
           boolean confChanged = writeConf(snapshot, target.release());
           Reprepro reprepro = new Reprepro(runner, snapshot.dir());
@@ -360,20 +343,26 @@ public final class AptRepository {
     // Read before taking the repository's lock: it may download the base distro's index.
     Map<String, Optional<DebianVersion>> upstream = new LinkedHashMap<>();
     names.forEach(name -> upstream.put(name, policy.upstreamVersion(name, to)));
+    return change(
+        "promote " + names + " from " + from + " to " + to,
+        snapshot -> promoteChecked(snapshot, from, to, names, upstream));
+  }
+
+  /**
+   * Applies {@code change} to a new snapshot. A tool, key or file-system fault becomes a {@link
+   * PublishException} that says what could not be done and that the repository is unchanged.
+   */
+  private <T> T change(String what, SnapshotStore.Change<T> change) {
     try {
-      return store.update(snapshot -> promoteChecked(snapshot, from, to, names, upstream));
+      return store.update(change);
     } catch (SnapshotException
         | CommandFailedException
         | SigningKeyException
         | MalformedControlFileException
         | UncheckedIOException e) {
       throw new PublishException(
-          "could not promote "
-              + names
-              + " from "
-              + from
-              + " to "
-              + to
+          "could not "
+              + what
               + " in "
               + config.root()
               + ", the repository is unchanged: "
@@ -532,26 +521,8 @@ public final class AptRepository {
    */
   public void createRelease(Release release) {
     Objects.requireNonNull(release, "release");
-    try {
-      createReleaseChecked(release);
-    } catch (SnapshotException
-        | CommandFailedException
-        | SigningKeyException
-        | MalformedControlFileException
-        | UncheckedIOException e) {
-      throw new PublishException(
-          "could not create the suites of "
-              + release
-              + " in "
-              + config.root()
-              + ", the repository is unchanged: "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private void createReleaseChecked(Release release) {
-    store.update(
+    change(
+        "create the suites of " + release,
         snapshot -> {
           boolean confChanged = writeConf(snapshot, release);
           if (!confChanged && isComplete(snapshot)) {

@@ -181,16 +181,8 @@ public final class RepositoryClone {
     } catch (SnapshotException
         | MalformedControlFileException
         | CommandFailedException
-        | UncheckedIOException e) {
-      throw new MirrorException(
-          "could not clone "
-              + request.source()
-              + " into "
-              + request.target()
-              + ", which is left as it was: "
-              + e.getMessage(),
-          e);
-    } catch (MirrorException e) {
+        | UncheckedIOException
+        | MirrorException e) {
       throw new MirrorException(
           "could not clone "
               + request.source()

@@ -178,20 +178,29 @@ public final class SnapshotStore {
    * if it abandons, the copy is retired, and if it throws, deleted; root is not touched either way.
    */
   public <T> T update(Change<T> change) {
+    return locked(() -> updateLocked(change));
+  }
+
+  /** Runs {@code work} holding the root's exclusive lock, which closing the channel releases. */
+  private <T> T locked(LockedWork<T> work) {
     try {
       Files.createDirectories(snapshots);
     } catch (IOException e) {
       throw new SnapshotException("cannot create " + snapshots + ": " + e, e);
     }
-    // Closing the channel releases the lock, also when the change throws.
     try (FileChannel channel =
         FileChannel.open(
             snapshots.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       acquire(channel);
-      return updateLocked(change);
+      return work.run();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @FunctionalInterface
+  private interface LockedWork<T> {
+    T run() throws IOException;
   }
 
   /**
@@ -202,33 +211,24 @@ public final class SnapshotStore {
    * @throws SnapshotException when nothing was published yet, or root is not ours
    */
   public Pin pinCurrent() {
-    try {
-      Files.createDirectories(snapshots);
-    } catch (IOException e) {
-      throw new SnapshotException("cannot create " + snapshots + ": " + e, e);
-    }
-    try (FileChannel channel =
-        FileChannel.open(
-            snapshots.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      // Under the lock, so that no prune runs between finding the snapshot and pinning it.
-      acquire(channel);
-      Path snapshot =
-          current().orElseThrow(() -> new SnapshotException(root + " has no snapshot yet"));
-      FileChannel pin =
-          FileChannel.open(
-              pinFile(snapshot),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
-      try {
-        return new Pin(snapshot, pin.lock(0, Long.MAX_VALUE, true));
-      } catch (IOException | RuntimeException e) {
-        pin.close();
-        throw e;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // Under the lock, so that no prune runs between finding the snapshot and pinning it.
+    return locked(
+        () -> {
+          Path snapshot =
+              current().orElseThrow(() -> new SnapshotException(root + " has no snapshot yet"));
+          FileChannel pin =
+              FileChannel.open(
+                  pinFile(snapshot),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE);
+          try {
+            return new Pin(snapshot, pin.lock(0, Long.MAX_VALUE, true));
+          } catch (IOException | RuntimeException e) {
+            pin.close();
+            throw e;
+          }
+        });
   }
 
   private Path pinFile(Path snapshot) {
@@ -454,9 +454,11 @@ public final class SnapshotStore {
 
   /** Whether {@code file} is a regular file that no other path names. */
   private static boolean isOwnFile(Path file, BasicFileAttributes attrs) throws IOException {
-    return attrs.isRegularFile()
-        && ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue()
-            == 1;
+    return attrs.isRegularFile() && linkCount(file) == 1;
+  }
+
+  private static int linkCount(Path file) throws IOException {
+    return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
   }
 
   /**
@@ -607,10 +609,7 @@ public final class SnapshotStore {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            if (attrs.isRegularFile()
-                && ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS))
-                        .intValue()
-                    == 1) {
+            if (isOwnFile(file, attrs)) {
               force(file);
             }
             return FileVisitResult.CONTINUE;
