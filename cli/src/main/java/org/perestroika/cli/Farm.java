@@ -1,10 +1,13 @@
 package org.perestroika.cli;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.perestroika.core.config.PerestroikaConfig;
+import org.perestroika.core.model.BuildRequest;
+import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.process.CommandRunner;
@@ -63,35 +66,46 @@ final class Farm implements AutoCloseable {
     return dist.format() == PackageFormat.RPM ? rpmbuild() : sbuild();
   }
 
-  /**
-   * The release mirror's yum repository tree of an RPM dist's family, signed with the publisher's
-   * key under the configured progression and GA releases.
-   */
-  YumRepository yum(Dist dist) {
-    PerestroikaConfig.Publisher settings = config.publisher();
-    Path root = config.repositoryRoot().resolve(dist.family());
-    return new YumRepository(
-        root,
-        runner,
-        GpgKeyring.open(runner, config.gnupgHome(), settings.signingKey()),
-        new YumPolicy(settings.progression(), settings.gaReleases()),
-        settings.keepSnapshots(),
-        AptRepositoryConfig.defaults(root).lockTimeout());
+  /** One builder for every dist: sbuild for deb dists, rpmbuild for rpm dists. */
+  PackageBuilder anyFormat() {
+    SbuildBuilder deb = sbuild();
+    RpmBuilder rpm = rpmbuild();
+    return new PackageBuilder() {
+      @Override
+      public BuildResult build(BuildRequest request, Consumer<String> log)
+          throws InterruptedException {
+        return of(request.dist()).build(request, log);
+      }
+
+      @Override
+      public String environmentId(Dist dist) {
+        return of(dist).environmentId(dist);
+      }
+
+      private PackageBuilder of(Dist dist) {
+        return dist.format() == PackageFormat.RPM ? rpm : deb;
+      }
+    };
   }
 
   /**
-   * Every repository this host publishes, signed with the publisher's key, under the version policy
-   * of the configured progression and GA releases. Packages built for a dist are checked against
-   * that dist's base distro index, read from its mirror on each publish.
+   * Every repository this host publishes, apt and yum, signed with the publisher's key, under the
+   * version policy of the configured progression and GA releases. Packages built for a deb dist are
+   * checked against that dist's base distro index, read from its mirror on each publish.
    */
   RepositoryPublisher publisher() {
+    return publisher(config.publisher().baseUrl());
+  }
+
+  /** The same, with clients reaching the repository root at {@code baseUrl}. */
+  RepositoryPublisher publisher(Optional<String> baseUrl) {
     PerestroikaConfig.Publisher settings = config.publisher();
     List<String> architectures = new ArrayList<>(settings.architectures());
     architectures.add("source");
     GpgKeyring keyring = GpgKeyring.open(runner, config.gnupgHome(), settings.signingKey());
     return new RepositoryPublisher(
         config.repositoryRoot(),
-        settings.baseUrl(),
+        baseUrl,
         root ->
             AptRepositoryConfig.defaults(root)
                 .withOriginAndLabel(settings.origin(), settings.origin())
@@ -100,7 +114,15 @@ final class Farm implements AutoCloseable {
                 .withUploadersKeyring(settings.uploadersKeyring()),
         runner,
         keyring,
-        dist -> new VersionPolicy(settings.progression(), settings.gaReleases(), baseDistro(dist)));
+        dist -> new VersionPolicy(settings.progression(), settings.gaReleases(), baseDistro(dist)),
+        root ->
+            new YumRepository(
+                root,
+                runner,
+                keyring,
+                new YumPolicy(settings.progression(), settings.gaReleases()),
+                settings.keepSnapshots(),
+                AptRepositoryConfig.defaults(root).lockTimeout()));
   }
 
   /** The base distribution's signed package index, as the dist's mirror serves it, cached. */

@@ -98,7 +98,8 @@ final class PublishCommand implements Callable<Integer> {
 
   /** Publishes an RPM build's output directory and reports; shared with {@code build --publish}. */
   static int publishRpm(Farm farm, Path dir, Dist dist, PublishTarget target) {
-    YumRepository repository = farm.yum(dist);
+    RepositoryPublisher publisher = farm.publisher();
+    YumRepository repository = publisher.yum(dist, RepositoryRef.MIRROR);
     PublishResult result = repository.publish(dir, target);
     if (!reported(
         result, target, "the packages of " + dir, repository.publicKey(target.release()))) {
@@ -108,12 +109,9 @@ final class PublishCommand implements Callable<Integer> {
         "[publish] to install from it, add this section to /etc/yum.repos.d/mos.repo:");
     System.out.print(
         repository.repoSection(
+            YumRepository.sectionId(target.suite()),
             target,
-            RepositoryPublisher.url(
-                farm.config.repositoryRoot(),
-                farm.config.publisher().baseUrl(),
-                dist,
-                RepositoryRef.MIRROR)));
+            publisher.url(dist, RepositoryRef.MIRROR)));
     return Main.OK;
   }
 

@@ -77,6 +77,16 @@ final class SchedulerCommand implements Callable<Integer> {
                             + " servers and customers to follow (see README)"));
     Path home = farm.config.stateDir().resolve("scheduler");
     Path builds = settings.buildsDir().orElse(home.resolve("builds"));
+    Path gitCache = settings.gitCacheDir().orElse(home.resolve("git"));
+    Router router = new Router(settings, farm.config.dists());
+    // Votes name URLs people reach: without a web server of the farm's own in front of the
+    // repositories (publisher.base-url), this API serves them.
+    String reachable = settings.reachableUrl().toString().replaceAll("/+$", "");
+    Optional<String> repositoryUrl = farm.config.publisher().baseUrl();
+    boolean servesRepositories = repositoryUrl.isEmpty();
+    if (servesRepositories) {
+      repositoryUrl = Optional.of(reachable + "/repos");
+    }
     JdbcBuildStore store =
         JdbcBuildStore.open(
             settings
@@ -112,27 +122,26 @@ final class SchedulerCommand implements Callable<Integer> {
               : GitRemote.anonymous(gerrit.http());
       sources.put(
           gerrit.name(),
-          new GitSourceAssembler(farm.runner, home.resolve("git").resolve(gerrit.name()), remote));
+          new GitSourceAssembler(farm.runner, gitCache.resolve(gerrit.name()), remote));
     }
 
-    PackageBuilder builder = farm.sbuild();
-    Dispatcher dispatcher = dispatcher(settings, builder);
+    PackageBuilder builder = farm.anyFormat();
+    Dispatcher dispatcher = dispatcher(settings, builder, router);
     Ownership.reapOrphans(farm.containers(), line -> System.out.println("[scheduler] " + line));
     Map<String, Dist> dists = farm.config.dists();
-    String apiUrl = "http://" + settings.listen();
     Scheduler scheduler =
         new Scheduler(
-            new Router(settings),
+            router,
             store,
             rest,
             sources,
             builder,
-            farm.publisher(),
+            farm.publisher(repositoryUrl),
             dispatcher,
             dists,
             farm.config.limits(),
             builds,
-            apiUrl,
+            reachable,
             farm.clock,
             new SchedulerListener() {
               @Override
@@ -163,9 +172,14 @@ final class SchedulerCommand implements Callable<Integer> {
     }
     Optional<WebhookReceiver> webhook =
         settings.webhookSecretFile().map(f -> new WebhookReceiver(new Secret(readSecret(f))));
+    ApiConfig apiConfig =
+        ApiConfig.defaults().withAddress(ApiConfig.parseAddress(settings.listen()));
+    if (servesRepositories) {
+      apiConfig = apiConfig.withRepositories(farm.config.repositoryRoot());
+    }
     ApiServer api =
         new ApiServer(
-            ApiConfig.defaults().withAddress(ApiConfig.parseAddress(settings.listen())),
+            apiConfig,
             store,
             build -> Optional.of(builds.resolve(build.buildId()).resolve("build.log")),
             request -> manual(scheduler, servers.keySet(), request.project(), request.branch()),
@@ -177,6 +191,8 @@ final class SchedulerCommand implements Callable<Integer> {
     Thread shutdown =
         new Thread(
             () -> {
+              System.out.println(
+                  "[scheduler] stopping: builds still running are queued again at the next start");
               streams.forEach(SshEventStream::close);
               api.close();
               scheduler.close();
@@ -184,6 +200,7 @@ final class SchedulerCommand implements Callable<Integer> {
               farm.containers().shutdown();
               store.close();
               farm.close();
+              System.out.println("[scheduler] stopped");
               stopped.countDown();
             },
             "scheduler-shutdown");
@@ -209,12 +226,12 @@ final class SchedulerCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static Dispatcher dispatcher(SchedulerConfig settings, PackageBuilder builder) {
+  private static Dispatcher dispatcher(
+      SchedulerConfig settings, PackageBuilder builder, Router router) {
     if (settings.dispatcher().equals("local")) {
       return new LocalDispatcher(builder, settings.slots());
     }
     SchedulerConfig.Jenkins jenkins = settings.jenkins().orElseThrow();
-    Router router = new Router(settings);
     return new JenkinsDispatcher(
         new JenkinsConfig(
             jenkins.url(),
@@ -249,7 +266,7 @@ final class SchedulerCommand implements Callable<Integer> {
       Map<String, List<String>> headers,
       byte[] body) {
     if (receiver.isEmpty()) {
-      return new WebhookOutcome.BadSecret();
+      return new WebhookOutcome.Disabled();
     }
     String server = header(headers, WEBHOOK_SERVER_HEADER).orElse(servers.iterator().next());
     if (!servers.contains(server)) {

@@ -96,7 +96,7 @@ class SchedulerIT {
             "  customers:",
             "    acme:",
             "      releases:",
-            "        mos10.0: {branches: [\"" + BRANCH + "\"], dist: bookworm}",
+            "        mos10.0: {branches: [\"" + BRANCH + "\"], dists: [bookworm]}",
             ""));
     startScheduler();
   }

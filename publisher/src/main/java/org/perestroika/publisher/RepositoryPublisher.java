@@ -1,10 +1,16 @@
 package org.perestroika.publisher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.PublishTarget;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandRunner;
@@ -15,11 +21,13 @@ import org.perestroika.publisher.apt.AptRepository;
 import org.perestroika.publisher.apt.AptRepositoryConfig;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.publisher.yum.YumRepository;
 
 /**
  * Every repository this publisher signs, under one root: the release mirror at {@code
  * <root>/<family>} (the spec's {@code $(MOS_MIRROR)/ubuntu}) and test repositories at {@code
- * <root>/<path>/<family>}, such as {@code review/CR-1234/debian}.
+ * <root>/<path>/<family>}, such as {@code review/CR-1234/debian}; apt trees for deb dists, yum
+ * trees for rpm dists.
  */
 public final class RepositoryPublisher implements PackagePublisher {
   private final Path root;
@@ -28,11 +36,13 @@ public final class RepositoryPublisher implements PackagePublisher {
   private final CommandRunner runner;
   private final GpgKeyring keyring;
   private final Function<Dist, VersionPolicy> policies;
+  private final Function<Path, YumRepository> yumTrees;
 
   /**
    * @param baseUrl where clients reach {@code root} (http://...); empty means file: URLs
-   * @param settings the repository settings for a tree at a given path
-   * @param policies the version policy for packages built for a given dist
+   * @param settings the apt repository settings for a tree at a given path
+   * @param policies the version policy for packages built for a given deb dist
+   * @param yumTrees the yum repository of a tree at a given path
    */
   public RepositoryPublisher(
       Path root,
@@ -40,22 +50,26 @@ public final class RepositoryPublisher implements PackagePublisher {
       Function<Path, AptRepositoryConfig> settings,
       CommandRunner runner,
       GpgKeyring keyring,
-      Function<Dist, VersionPolicy> policies) {
+      Function<Dist, VersionPolicy> policies,
+      Function<Path, YumRepository> yumTrees) {
     this.root = root.toAbsolutePath().normalize();
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     this.settings = settings;
     this.runner = runner;
     this.keyring = keyring;
     this.policies = Objects.requireNonNull(policies, "policies");
+    this.yumTrees = Objects.requireNonNull(yumTrees, "yumTrees");
   }
 
-  /** The apt repository of a dist's OS family within a repository tree. */
+  /** The apt repository of a deb dist's OS family within a repository tree. */
   public AptRepository apt(Dist dist, RepositoryRef repository) {
     return new AptRepository(
-        settings.apply(treeOf(repository).resolve(dist.family())),
-        runner,
-        keyring,
-        policies.apply(dist));
+        settings.apply(familyTree(dist, repository)), runner, keyring, policies.apply(dist));
+  }
+
+  /** The yum repository of an rpm dist's OS family within a repository tree. */
+  public YumRepository yum(Dist dist, RepositoryRef repository) {
+    return yumTrees.apply(familyTree(dist, repository));
   }
 
   /** The URL clients use for that repository's root. */
@@ -78,15 +92,37 @@ public final class RepositoryPublisher implements PackagePublisher {
 
   @Override
   public PublishOutcome publish(
-      Path changes, Dist dist, RepositoryRef repository, PublishTarget target) {
-    AptRepository apt = apt(dist, repository);
-    String line = apt.sourcesListLine(target, url(dist, repository));
-    PublishResult result = apt.publish(changes, target);
+      Path output, Dist dist, RepositoryRef repository, PublishTarget target) {
+    String url = url(dist, repository);
+    PublishResult result;
+    String setup;
+    if (dist.format() == PackageFormat.RPM) {
+      YumRepository yum = yum(dist, repository);
+      String id =
+          repository.isMirror()
+              ? YumRepository.sectionId(target.suite())
+              : "mos-" + repository.path().replace('/', '-');
+      setup = yum.repoSection(id, target, url);
+      result = yum.publish(output, target);
+    } else {
+      AptRepository apt = apt(dist, repository);
+      setup =
+          "Key: "
+              + url
+              + "/"
+              + apt.config().root().relativize(apt.publicKey())
+              + " (save it as "
+              + apt.config().clientKeyring()
+              + ")\n"
+              + apt.sourcesListLine(target, url)
+              + "\n";
+      result = apt.publish(changesIn(output), target);
+    }
     if (result instanceof PublishResult.Rejected rejected) {
       return new PublishOutcome(
-          false, rejected.violations().stream().map(v -> v.message()).toList(), line);
+          false, rejected.violations().stream().map(v -> v.message()).toList(), setup);
     }
-    return new PublishOutcome(true, java.util.List.of(), line);
+    return new PublishOutcome(true, List.of(), setup);
   }
 
   @Override
@@ -95,6 +131,35 @@ public final class RepositoryPublisher implements PackagePublisher {
       throw new IllegalArgumentException("the release mirror is never removed");
     }
     runner.check(Command.of("rm", "-rf", "--one-file-system", "--", treeOf(repository).toString()));
+  }
+
+  /**
+   * The upload of a deb build's output directory: its one .changes (sbuild may leave a source-only
+   * one beside the full one, which is not the upload).
+   */
+  private static Path changesIn(Path output) {
+    if (!Files.isDirectory(output)) {
+      return output;
+    }
+    try (Stream<Path> files = Files.list(output)) {
+      List<Path> changes =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".changes"))
+              .filter(p -> !p.getFileName().toString().endsWith("_source.changes"))
+              .sorted()
+              .toList();
+      if (changes.size() != 1) {
+        throw new InvalidUploadException(
+            output + " holds " + changes.size() + " .changes files where one was expected");
+      }
+      return changes.get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + output, e);
+    }
+  }
+
+  private Path familyTree(Dist dist, RepositoryRef repository) {
+    return treeOf(repository).resolve(dist.family());
   }
 
   private Path treeOf(RepositoryRef repository) {

@@ -68,6 +68,7 @@ public final class Scheduler implements AutoCloseable {
 
   private final Router router;
   private final BuildStore store;
+  private final ReviewReporter reporter;
   private final Map<String, GerritRest> gerrit;
   private final Map<String, SourceAssembler> sources;
   private final PackageBuilder builder;
@@ -76,7 +77,6 @@ public final class Scheduler implements AutoCloseable {
   private final Map<String, Dist> dists;
   private final BuildLimits limits;
   private final Path buildsDir;
-  private final String logBaseUrl;
   private final Clock clock;
   private final SchedulerListener listener;
 
@@ -88,7 +88,8 @@ public final class Scheduler implements AutoCloseable {
   /**
    * @param gerrit each Gerrit server's REST client, by server name
    * @param sources each Gerrit server's source assembler, by server name
-   * @param logBaseUrl the HTTP API's base URL, for log links in votes
+   * @param builder the builder of every dist's format, for the environment a build would run in
+   * @param logBaseUrl the HTTP API's base URL as people reach it, for log links in votes
    */
   public Scheduler(
       Router router,
@@ -106,6 +107,7 @@ public final class Scheduler implements AutoCloseable {
       SchedulerListener listener) {
     this.router = router;
     this.store = store;
+    this.reporter = new ReviewReporter(store, gerrit, logBaseUrl);
     this.gerrit = Map.copyOf(gerrit);
     this.sources = Map.copyOf(sources);
     this.builder = builder;
@@ -114,7 +116,6 @@ public final class Scheduler implements AutoCloseable {
     this.dists = Map.copyOf(dists);
     this.limits = limits;
     this.buildsDir = buildsDir;
-    this.logBaseUrl = logBaseUrl.replaceAll("/+$", "");
     this.clock = clock;
     this.listener = listener;
   }
@@ -202,7 +203,13 @@ public final class Scheduler implements AutoCloseable {
     Optional<String> spec = route.get().specProject().map(p -> head(rest, p, branch));
     return Optional.of(
         enqueue(
-            route.get(), BuildTrigger.MANUAL, Optional.empty(), code, spec, RepositoryRef.MIRROR));
+                route.get(),
+                BuildTrigger.MANUAL,
+                Optional.empty(),
+                code,
+                spec,
+                RepositoryRef.MIRROR)
+            .get(0));
   }
 
   private void schedule(
@@ -276,39 +283,51 @@ public final class Scheduler implements AutoCloseable {
         trigger == BuildTrigger.MERGE
             ? RepositoryRef.MIRROR
             : RepositoryRef.review(change.number());
-    BuildRecord build = enqueue(route, trigger, Optional.of(change), code, spec, repository);
+    List<BuildRecord> builds = enqueue(route, trigger, Optional.of(change), code, spec, repository);
     if (forced) {
-      log.info("recheck of change {}: build {}", change.number(), build.buildId());
+      log.info("recheck of change {}: {}", change.number(), ids(builds));
     }
   }
 
-  private BuildRecord enqueue(
+  /**
+   * Records one build per dist of the route, and only then queues them: a round's builds are all in
+   * the store before any can end and look for its siblings to report with.
+   */
+  private List<BuildRecord> enqueue(
       Route route,
       BuildTrigger trigger,
       Optional<ChangeRef> change,
       String code,
       Optional<String> spec,
       RepositoryRef repository) {
-    Dist dist = dists.get(route.dist());
-    NewBuild request =
-        new NewBuild(
-            trigger,
-            route.gerritServer(),
-            change.map(ChangeRef::number),
-            change.map(ChangeRef::patchset),
-            change.map(ChangeRef::project).orElse(route.codeProject()),
-            route.branch(),
-            route.customer(),
-            route.mergeTarget().release().name(),
-            route.dist(),
-            route.packageName(),
-            code,
-            spec,
-            builder.environmentId(dist));
-    BuildRecord build = store.enqueue(request, repository.path());
-    listener.buildQueued(build);
-    queued.add(build.id());
-    return build;
+    List<BuildRecord> builds = new ArrayList<>();
+    for (String dist : route.dists()) {
+      NewBuild request =
+          new NewBuild(
+              trigger,
+              route.gerritServer(),
+              change.map(ChangeRef::number),
+              change.map(ChangeRef::patchset),
+              change.map(ChangeRef::project).orElse(route.codeProject()),
+              route.branch(),
+              route.customer(),
+              route.mergeTarget().release().name(),
+              dist,
+              route.packageName(),
+              code,
+              spec,
+              builder.environmentId(dists.get(dist)));
+      builds.add(store.enqueue(request, repository.path()));
+    }
+    for (BuildRecord build : builds) {
+      listener.buildQueued(build);
+      queued.add(build.id());
+    }
+    return builds;
+  }
+
+  private static String ids(List<BuildRecord> builds) {
+    return builds.stream().map(BuildRecord::buildId).collect(Collectors.joining(", "));
   }
 
   private void abandon(String server, ChangeRef change) {
@@ -389,7 +408,7 @@ public final class Scheduler implements AutoCloseable {
   /** Reports, or leaves the vote unrecorded for the next start to retry when Gerrit fails. */
   private void reportSafely(BuildRecord build) {
     try {
-      report(build);
+      reporter.report(build);
     } catch (RuntimeException e) {
       log.warn("could not report build {} on Gerrit; the next start retries", build.buildId(), e);
     }
@@ -408,7 +427,7 @@ public final class Scheduler implements AutoCloseable {
       Dist dist = dists.get(request.dist());
       PublishTarget target = routeOf(request).mergeTarget();
       Optional<BuildRecord> same = store.succeededWithInputs(request.inputsKey());
-      Optional<Path> changes;
+      Optional<Path> output;
       String failure = "the build failed";
       BuildState state;
       if (same.isPresent()
@@ -418,8 +437,8 @@ public final class Scheduler implements AutoCloseable {
             "perestroika: the same inputs built as "
                 + same.get().buildId()
                 + "; reusing its artifacts");
-        changes = changesIn(buildsDir.resolve(same.get().buildId()).resolve("out"));
-        state = changes.isPresent() ? BuildState.REUSED : BuildState.FAILED;
+        output = artifactsIn(buildsDir.resolve(same.get().buildId()).resolve("out"));
+        state = output.isPresent() ? BuildState.REUSED : BuildState.FAILED;
       } else {
         listener.buildDispatched(build, Duration.between(build.createdAt(), clock.instant()));
         line.accept(
@@ -432,7 +451,7 @@ public final class Scheduler implements AutoCloseable {
                 new DispatchRequest(
                     build, source.tree(), dist, limits, dir.resolve("out"), spec.commits()),
                 line);
-        changes = result.changesFile();
+        output = result.succeeded() ? Optional.of(dir.resolve("out")) : Optional.empty();
         state = result.succeeded() ? BuildState.SUCCEEDED : BuildState.FAILED;
         if (!result.succeeded()) {
           failure = explain(result);
@@ -442,11 +461,11 @@ public final class Scheduler implements AutoCloseable {
       if (store.get(build.id()).map(b -> b.state() != BuildState.RUNNING).orElse(true)) {
         return; // Cancelled meanwhile: what it built must not reach a repository.
       }
-      if (changes.isPresent() && state != BuildState.FAILED) {
+      if (output.isPresent() && state != BuildState.FAILED) {
         PublishOutcome outcome =
-            publisher.publish(changes.get(), dist, new RepositoryRef(build.repository()), target);
+            publisher.publish(output.get(), dist, new RepositoryRef(build.repository()), target);
         if (outcome.published()) {
-          summary = "published to " + target + ": " + outcome.sourcesListLine();
+          summary = "published to " + target + "; to install from it:\n" + outcome.clientSetup();
         } else {
           state = BuildState.FAILED;
           summary = "the repository refused it: " + String.join("; ", outcome.problems());
@@ -464,45 +483,6 @@ public final class Scheduler implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** Posts the result on the change: a Verified vote for reviews, a comment for merges. */
-  private void report(BuildRecord build) {
-    NewBuild request = build.request();
-    if (request.change().isEmpty()
-        || build.vote().isPresent()
-        || !build.state().isFinal()
-        || build.state() == BuildState.CANCELLED) {
-      return;
-    }
-    GerritRest rest = gerrit.get(request.gerritServer());
-    ChangeRef change = rest.change(request.change().get(), request.patchset().orElseThrow());
-    String marker = "Perestroika build " + build.buildId();
-    boolean ok = build.state() == BuildState.SUCCEEDED || build.state() == BuildState.REUSED;
-    int vote = request.trigger() == BuildTrigger.REVIEW ? (ok ? 1 : -1) : 0;
-    // A restart may find a build it reported just before stopping: Gerrit is asked first.
-    // The marker is followed by " succeeded" or " failed": b1 must not match b11's message.
-    if (!rest.hasReviewWithTag(change, REVIEW_TAG, marker + " ")) {
-      rest.review(change, vote, message(build, marker, ok), REVIEW_TAG);
-    }
-    store.recordVote(build.id(), vote);
-  }
-
-  private String message(BuildRecord build, String marker, boolean ok) {
-    StringBuilder text = new StringBuilder();
-    text.append(marker).append(ok ? " succeeded" : " failed");
-    build
-        .startedAt()
-        .flatMap(s -> build.finishedAt().map(f -> Duration.between(s, f)))
-        .ifPresent(d -> text.append(" in ").append(d.toSeconds()).append(" s"));
-    text.append(".\n\n");
-    build.summary().ifPresent(s -> text.append(s).append("\n\n"));
-    text.append("Log: ")
-        .append(logBaseUrl)
-        .append("/api/builds/")
-        .append(build.buildId())
-        .append("/log\n");
-    return text.toString();
   }
 
   /** What to assemble, with the change's own ref so a patch set not on any branch is fetched. */
@@ -558,15 +538,21 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  private static Optional<Path> changesIn(Path dir) {
+  /** A finished build's output directory, when it still holds its packages. */
+  private static Optional<Path> artifactsIn(Path dir) {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".changes")).findFirst();
+      return files.anyMatch(Scheduler::isPackageFile) ? Optional.of(dir) : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static boolean isPackageFile(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".changes") || name.endsWith(".rpm");
   }
 
   /** How a failed build ended, with the lines of its log that say why. */

@@ -68,6 +68,8 @@ class SchedulerTest {
   private static final String LOG_BASE = "http://perestroika.example:8080/";
   private static final Dist BOOKWORM =
       new Dist("bookworm", "debian", PackageFormat.DEB, URI.create("http://deb.debian.org/debian"));
+  private static final Dist CENTOS7 =
+      new Dist("centos7", "centos-7", PackageFormat.RPM, URI.create("http://centos.example/7"));
   private static final PublishTarget PROPOSED = PublishTarget.parse("mos10.0-proposed");
   private static final Account JANE =
       new Account(Optional.of("Jane Roe"), Optional.of("jane@acme.example"), Optional.of("jane"));
@@ -89,7 +91,9 @@ class SchedulerTest {
                   Map.of(
                       "mos10.0",
                       new SchedulerConfig.ReleaseRoute(
-                          "mos10.0", List.of(BRANCH), "bookworm", "proposed")))),
+                          "mos10.0", List.of(BRANCH), List.of("bookworm"), "proposed")))),
+          Optional.empty(),
+          Optional.empty(),
           Optional.empty());
 
   @TempDir Path stateDir;
@@ -164,12 +168,11 @@ class SchedulerTest {
     assertEquals(
         List.of(
             new FakePublisher.Publish(
-                buildDir.resolve("out").resolve("nova_1.0-1_amd64.changes"),
-                BOOKWORM,
-                RepositoryRef.review(5),
-                PROPOSED)),
+                buildDir.resolve("out"), BOOKWORM, RepositoryRef.review(5), PROPOSED)),
         publisher.published());
-    assertEquals(Optional.of("published to mos10.0-proposed: " + line), voted.summary());
+    assertEquals(
+        Optional.of("published to mos10.0-proposed; to install from it:\n" + line),
+        voted.summary());
     assertTrue(
         Files.readString(Path.of(voted.logPath().orElseThrow()))
             .contains("fake dispatcher: building " + build.buildId()));
@@ -330,8 +333,7 @@ class SchedulerTest {
     assertTrue(review.message().startsWith(marker(newer) + " "), review.message());
     assertEquals(1, dispatcher.requestsFor(old.buildId()).size());
     assertEquals(
-        newer.buildId(),
-        only(publisher.published()).changes().getParent().getParent().getFileName().toString());
+        newer.buildId(), only(publisher.published()).output().getParent().getFileName().toString());
   }
 
   @Test
@@ -498,10 +500,10 @@ class SchedulerTest {
     assertEquals(List.of(), dispatcher.requestsFor(same.buildId()));
     List<FakePublisher.Publish> published = publisher.published();
     assertEquals(2, published.size());
-    assertEquals(published.get(0).changes(), published.get(1).changes());
+    assertEquals(published.get(0).output(), published.get(1).output());
     assertEquals(
         stateDir.resolve("builds").resolve(first.buildId()).resolve("out"),
-        published.get(1).changes().getParent());
+        published.get(1).output());
     assertEquals(RepositoryRef.review(5), published.get(1).repository());
     assertTrue(
         Files.exists(Path.of(reused.logPath().orElseThrow())), "the reusing build has a log");
@@ -720,6 +722,61 @@ class SchedulerTest {
     assertEquals(Optional.of(rev("spec head")), build.request().specCommit());
   }
 
+  @Test
+  void aReleaseWithTwoDistsBuildsEachAndVotesOnceWhenBothEnded() {
+    gerrit.branchHead(SPEC, BRANCH, rev("spec head"));
+    Scheduler scheduler = started(withDists("bookworm", "centos7"));
+
+    ChangeRef good = patchset(5, CODE, 1, "nova 5,1");
+    scheduler.onEvent(SERVER, created(good));
+    List<BuildRecord> builds = buildsOf(5);
+    assertEquals(
+        List.of("bookworm", "centos7"), builds.stream().map(b -> b.request().dist()).toList());
+    assertEquals(BOOKWORM, awaitDispatch(builds.get(0)).dist());
+    dispatcher.succeed(builds.get(0).buildId());
+    await("bookworm's build to end", () -> current(builds.get(0)).state().isFinal());
+    assertEquals(CENTOS7, awaitDispatch(builds.get(1)).dist());
+    assertEquals(List.of(), gerrit.reviews(), "no vote while centos7 still builds");
+    dispatcher.succeed(builds.get(1).buildId());
+    awaitVote(builds.get(1));
+    FakeGerritRest.Review review = only(gerrit.reviews());
+    assertEquals(1, review.verified());
+    assertTrue(
+        review
+            .message()
+            .startsWith(
+                "Perestroika build "
+                    + builds.get(0).buildId()
+                    + "+"
+                    + builds.get(1).buildId()
+                    + " succeeded"),
+        review.message());
+    assertTrue(
+        review.message().contains("\ncentos7 (" + builds.get(1).buildId()), review.message());
+    assertTrue(review.message().contains(logUrl(builds.get(0))), review.message());
+    assertTrue(review.message().contains(logUrl(builds.get(1))), review.message());
+    assertEquals(Optional.of(1), current(builds.get(1)).vote());
+    assertEquals(
+        List.of(BOOKWORM, CENTOS7),
+        publisher.published().stream()
+            .map(FakePublisher.Publish::dist)
+            .sorted(Comparator.comparing(Dist::name))
+            .toList());
+
+    ChangeRef half = patchset(6, CODE, 1, "nova 6,1");
+    scheduler.onEvent(SERVER, created(half));
+    List<BuildRecord> second = buildsOf(6);
+    awaitDispatch(second.get(0));
+    dispatcher.succeed(second.get(0).buildId());
+    awaitDispatch(second.get(1));
+    dispatcher.fail(second.get(1).buildId(), "error: no such file nova.spec");
+    awaitVote(second.get(1));
+    FakeGerritRest.Review down = only(gerrit.reviewsOf(6));
+    assertEquals(-1, down.verified(), "one failed dist fails the patch set");
+    assertTrue(down.message().contains("no such file nova.spec"), down.message());
+    assertEquals(Optional.of(-1), current(second.get(0)).vote());
+  }
+
   /** Schedules a build of a change of its own and waits until it was voted on. */
   private void settle(Scheduler scheduler) {
     int number = 900 + sentinels++;
@@ -733,16 +790,45 @@ class SchedulerTest {
   }
 
   private Scheduler started() {
+    return started(CONFIG);
+  }
+
+  /** The configuration with acme's release building for these dists. */
+  private static SchedulerConfig withDists(String... dists) {
+    return new SchedulerConfig(
+        CONFIG.listen(),
+        CONFIG.database(),
+        CONFIG.dispatcher(),
+        CONFIG.slots(),
+        CONFIG.webhookSecretFile(),
+        CONFIG.jenkins(),
+        CONFIG.gerrit(),
+        Map.of(
+            "acme",
+            new SchedulerConfig.Customer(
+                "acme",
+                SERVER,
+                Map.of(
+                    "mos10.0",
+                    new SchedulerConfig.ReleaseRoute(
+                        "mos10.0", List.of(BRANCH), List.of(dists), "proposed")))),
+        CONFIG.buildsDir(),
+        CONFIG.publicUrl(),
+        CONFIG.gitCacheDir());
+  }
+
+  private Scheduler started(SchedulerConfig config) {
+    Map<String, Dist> dists = Map.of("bookworm", BOOKWORM, "centos7", CENTOS7);
     Scheduler scheduler =
         new Scheduler(
-            new Router(CONFIG),
+            new Router(config, dists),
             store,
             Map.of(SERVER, gerrit),
             Map.of(SERVER, sources),
             builder,
             publisher,
             dispatcher,
-            Map.of("bookworm", BOOKWORM),
+            dists,
             BuildLimits.DEFAULTS,
             stateDir.resolve("builds"),
             LOG_BASE,

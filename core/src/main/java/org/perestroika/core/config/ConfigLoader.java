@@ -267,6 +267,8 @@ public final class ConfigLoader {
         "slots",
         "webhook-secret-file",
         "builds-dir",
+        "public-url",
+        "git-cache-dir",
         "jenkins",
         "gerrit",
         "customers");
@@ -334,7 +336,10 @@ public final class ConfigLoader {
         jenkins,
         gerrit,
         customers,
-        Optional.ofNullable(string(fields, at, "builds-dir", null)).map(Path::of));
+        Optional.ofNullable(string(fields, at, "builds-dir", null)).map(Path::of),
+        Optional.ofNullable(string(fields, at, "public-url", null))
+            .map(url -> httpUrl(url, at + "public-url")),
+        Optional.ofNullable(string(fields, at, "git-cache-dir", null)).map(Path::of));
   }
 
   private Optional<SchedulerConfig.Gerrit> gerrit(String name, Map<String, Object> fields) {
@@ -382,7 +387,7 @@ public final class ConfigLoader {
         (release, value) -> {
           String at = where + "releases." + release + ".";
           Map<String, Object> r = map(value, at);
-          allowOnly(r, at, "branches", "dist", "merge-suite");
+          allowOnly(r, at, "branches", "dists", "merge-suite");
           attempt(at + "release", () -> new org.perestroika.core.model.Release(release));
           List<String> branches = List.of();
           if (r.get("branches") instanceof List<?> list && !list.isEmpty()) {
@@ -390,15 +395,21 @@ public final class ConfigLoader {
           } else {
             problems.add(at + "branches: list the branches that build for " + release);
           }
-          String dist = string(r, at, "dist", null);
-          if (dist == null || !dists.containsKey(dist)) {
-            problems.add(at + "dist: '" + dist + "' is not a configured dist");
+          List<String> builtFor = List.of();
+          if (r.get("dists") instanceof List<?> list && !list.isEmpty()) {
+            builtFor = list.stream().map(String::valueOf).distinct().toList();
+            builtFor.stream()
+                .filter(d -> !dists.containsKey(d))
+                .forEach(d -> problems.add(at + "dists: '" + d + "' is not a configured dist"));
+          } else {
+            problems.add(
+                at + "dists: list the dists " + release + " builds for, such as [bookworm]");
+            builtFor = List.of("bookworm");
           }
           String suite = string(r, at, "merge-suite", "proposed");
           attempt(at + "merge-suite", () -> org.perestroika.core.model.Suite.parse(suite));
           releases.put(
-              release,
-              new SchedulerConfig.ReleaseRoute(release, branches, String.valueOf(dist), suite));
+              release, new SchedulerConfig.ReleaseRoute(release, branches, builtFor, suite));
         });
     if (releases.isEmpty()) {
       problems.add(where + "releases: name at least one release");
@@ -468,6 +479,14 @@ public final class ConfigLoader {
       problems.add(where + ": '" + text + "' is not a URI");
       return URI.create("invalid:/");
     }
+  }
+
+  private URI httpUrl(String text, String where) {
+    URI url = uri(text, where);
+    if (url.getHost() == null || !List.of("http", "https").contains(url.getScheme())) {
+      problems.add(where + ": '" + text + "' is not an http:// or https:// URL with a host");
+    }
+    return url;
   }
 
   private void allowOnly(Map<String, Object> fields, String prefix, String... allowed) {

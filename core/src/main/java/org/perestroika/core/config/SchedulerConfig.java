@@ -20,6 +20,10 @@ import java.util.Optional;
  * @param buildsDir where builds keep sources, artifacts and logs, one directory per build id; empty
  *     means {@code <state>/scheduler/builds}. Build ids are the database's, so two schedulers with
  *     databases of their own need directories of their own.
+ * @param publicUrl the URL the HTTP API is reached at from other machines (behind a proxy, or on a
+ *     name other than the listen address); empty means {@code http://<listen>}
+ * @param gitCacheDir where the bare mirrors of Gerrit's projects are kept; empty means {@code
+ *     <state>/scheduler/git}
  */
 public record SchedulerConfig(
     String listen,
@@ -30,7 +34,9 @@ public record SchedulerConfig(
     Optional<Jenkins> jenkins,
     Map<String, Gerrit> gerrit,
     Map<String, Customer> customers,
-    Optional<Path> buildsDir) {
+    Optional<Path> buildsDir,
+    Optional<URI> publicUrl,
+    Optional<Path> gitCacheDir) {
 
   public SchedulerConfig {
     Objects.requireNonNull(listen, "listen");
@@ -41,6 +47,16 @@ public record SchedulerConfig(
     gerrit = Map.copyOf(gerrit);
     customers = Map.copyOf(customers);
     Objects.requireNonNull(buildsDir, "buildsDir");
+    Objects.requireNonNull(publicUrl, "publicUrl");
+    Objects.requireNonNull(gitCacheDir, "gitCacheDir");
+  }
+
+  /**
+   * The URL people and their machines reach the HTTP API at, for the log and repository links in
+   * votes: the public URL when one is set, else {@code http://<listen>}.
+   */
+  public URI reachableUrl() {
+    return publicUrl.orElse(URI.create("http://" + listen));
   }
 
   /** One Gerrit server: stream-events over SSH, REST over HTTP. */
@@ -74,15 +90,18 @@ public record SchedulerConfig(
   }
 
   /**
-   * A release: the branches whose changes build for it, the dist they build for, and the suite
-   * merged changes publish to.
+   * A release: the branches whose changes build for it, the dists they build for (a change builds
+   * for each, deb and rpm alike), and the suite merged changes publish to.
    */
   public record ReleaseRoute(
-      String release, List<String> branches, String dist, String mergeSuite) {
+      String release, List<String> branches, List<String> dists, String mergeSuite) {
     public ReleaseRoute {
       Objects.requireNonNull(release, "release");
       branches = List.copyOf(branches);
-      Objects.requireNonNull(dist, "dist");
+      dists = List.copyOf(dists);
+      if (dists.isEmpty()) {
+        throw new IllegalArgumentException("release " + release + " builds for no dist");
+      }
       Objects.requireNonNull(mergeSuite, "mergeSuite");
     }
   }

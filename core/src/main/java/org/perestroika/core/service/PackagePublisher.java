@@ -11,11 +11,14 @@ import org.perestroika.core.model.PublishTarget;
 public interface PackagePublisher {
 
   /**
-   * Publishes a build's .changes to a suite of one repository, all or nothing.
+   * Publishes one build's packages to a suite of one repository, all or nothing: the apt repository
+   * for a deb dist (the .changes in {@code output}), the yum repository for an rpm dist (the SRPM
+   * and binary RPMs in {@code output}).
    *
-   * @param dist the dist the packages were built for, which picks the OS family's tree
+   * @param output the build's output directory
+   * @param dist the dist the packages were built for, which picks the OS family's tree and format
    */
-  PublishOutcome publish(Path changes, Dist dist, RepositoryRef repository, PublishTarget target);
+  PublishOutcome publish(Path output, Dist dist, RepositoryRef repository, PublishTarget target);
 
   /** Deletes a test repository with everything in it; the mirror cannot be removed. */
   void remove(RepositoryRef repository);

@@ -33,7 +33,7 @@ class SchedulerConfigLoaderTest {
                       releases:
                         mos10.0:
                           branches: [openstack-ci/fuel-10.0/2024.1, "10.0"]
-                          dist: bookworm
+                          dists: [bookworm]
                 """,
                 "test.yaml",
                 Optional.empty())
@@ -61,7 +61,10 @@ class SchedulerConfigLoaderTest {
     assertEquals("review", acme.gerrit(), "the only server is the default");
     assertEquals(
         new SchedulerConfig.ReleaseRoute(
-            "mos10.0", List.of("openstack-ci/fuel-10.0/2024.1", "10.0"), "bookworm", "proposed"),
+            "mos10.0",
+            List.of("openstack-ci/fuel-10.0/2024.1", "10.0"),
+            List.of("bookworm"),
+            "proposed"),
         acme.releases().get("mos10.0"));
   }
 
@@ -82,7 +85,7 @@ class SchedulerConfigLoaderTest {
                         acme:
                           gerrit: elsewhere
                           releases:
-                            mos10.0: {dist: sid, merge-suite: nightly}
+                            mos10.0: {dists: [sid], merge-suite: nightly}
                     """,
                     "bad.yaml",
                     Optional.empty()));
@@ -93,7 +96,7 @@ class SchedulerConfigLoaderTest {
     assertTrue(all.contains("scheduler.gerrit.review: needs ssh"), all);
     assertTrue(all.contains("customers.acme.gerrit: 'elsewhere'"), all);
     assertTrue(all.contains("releases.mos10.0.branches"), all);
-    assertTrue(all.contains("releases.mos10.0.dist: 'sid'"), all);
+    assertTrue(all.contains("releases.mos10.0.dists: 'sid'"), all);
     assertTrue(all.contains("merge-suite"), all);
   }
 }

@@ -104,12 +104,21 @@ public final class YumRepository {
     return Path.of(release.name(), ClientRepositories.yumDirectory(suite), SOURCE);
   }
 
-  /** A .repo section for one suite, checked as the spec's clients check it. */
-  public String repoSection(PublishTarget target, String url) {
+  /** The .repo section id of a suite of the release mirror: {@code mos-proposed}. */
+  public static String sectionId(Suite suite) {
+    return "mos-" + ClientRepositories.yumDirectory(suite);
+  }
+
+  /**
+   * A .repo section for one suite, checked as the spec's clients check it.
+   *
+   * @param id the section's id, such as {@link #sectionId}
+   */
+  public String repoSection(String id, PublishTarget target, String url) {
     String base = url.replaceAll("/+$", "");
     Release release = target.release();
-    return "[mos-"
-        + ClientRepositories.yumDirectory(target.suite())
+    return "["
+        + id
         + "]\nname=MOS "
         + target.codename()
         + "\nbaseurl="

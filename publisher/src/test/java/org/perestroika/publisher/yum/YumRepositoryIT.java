@@ -277,7 +277,9 @@ class YumRepositoryIT {
   private CommandResult dnf(Path mirror, String name, String... args) throws IOException {
     Path repos = Files.createDirectories(work.resolve("repos-" + name));
     Files.writeString(
-        repos.resolve("mos.repo"), repository.repoSection(PROPOSED, "file://" + mirror));
+        repos.resolve("mos.repo"),
+        repository.repoSection(
+            YumRepository.sectionId(PROPOSED.suite()), PROPOSED, "file://" + mirror));
     Path conf = Files.writeString(work.resolve("dnf-" + name + ".conf"), "[main]\n");
     List<String> argv =
         new ArrayList<>(

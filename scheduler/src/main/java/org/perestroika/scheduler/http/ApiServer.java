@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's HTTP API on the JDK's own server: builds and their logs (followed live while a
- * build runs), manual builds, Gerrit's webhook, health and metrics. Every error is a JSON object
- * {@code {"error": "..."}}.
+ * build runs), manual builds, Gerrit's webhook, health, metrics and, when configured, the published
+ * repositories under {@code /repos/}. Every error is a JSON object {@code {"error": "..."}}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -74,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
   private final GerritWebhook webhook;
   private final List<HealthCheck> healthChecks;
   private final Metrics metrics;
+  private final Optional<RepositoryFiles> repositories;
   private final ObjectMapper mapper = new ObjectMapper();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
@@ -95,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
     this.webhook = Objects.requireNonNull(webhook, "webhook");
     this.healthChecks = List.copyOf(healthChecks);
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.repositories = config.repositories().map(RepositoryFiles::new);
     Set<String> names = new HashSet<>();
     for (HealthCheck check : this.healthChecks) {
       if (!names.add(check.name())) {
@@ -233,6 +235,9 @@ public final class ApiServer implements AutoCloseable {
           200,
           Metrics.CONTENT_TYPE,
           metrics.exposition().getBytes(StandardCharsets.UTF_8));
+    } else if (path.startsWith(RepositoryFiles.PREFIX) && repositories.isPresent()) {
+      allow(exchange, "GET", "HEAD");
+      repositories.get().serve(exchange);
     } else {
       throw new HttpProblem(404, "no such resource: " + method + " " + path);
     }
@@ -342,6 +347,11 @@ public final class ApiServer implements AutoCloseable {
       ObjectNode json = mapper.createObjectNode();
       json.put("status", "accepted");
       sendJson(exchange, 202, json);
+    } else if (outcome instanceof WebhookOutcome.Disabled) {
+      throw new HttpProblem(
+          404,
+          "the webhook is not enabled: set scheduler.webhook-secret-file to a file holding the"
+              + " shared secret, and send it in X-Perestroika-Secret");
     } else if (outcome instanceof WebhookOutcome.BadSecret) {
       throw new HttpProblem(401, "the webhook secret is missing or wrong");
     } else if (outcome instanceof WebhookOutcome.Malformed malformed) {

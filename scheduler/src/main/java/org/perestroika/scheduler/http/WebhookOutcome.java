@@ -8,6 +8,11 @@ public sealed interface WebhookOutcome {
   /** Taken (acted on or deliberately ignored): 202. */
   record Accepted() implements WebhookOutcome {}
 
+  /**
+   * No webhook secret is configured, so the webhook takes nothing: 404 saying how to turn it on.
+   */
+  record Disabled() implements WebhookOutcome {}
+
   /** The delivery did not carry the shared secret: 401. */
   record BadSecret() implements WebhookOutcome {}
 

@@ -24,8 +24,14 @@ public interface BuildStore extends AutoCloseable {
   /** Builds of that change on that server in QUEUED or RUNNING state. */
   List<BuildRecord> activeForChange(String gerritServer, int change);
 
+  /** Every build with that trigger of that patch set, in any state, oldest first. */
+  List<BuildRecord> forPatchset(
+      String gerritServer, int change, int patchset, BuildTrigger trigger);
+
   /** Whether a build with that trigger, in any state, was scheduled for that patch set. */
-  boolean hasBuildFor(String gerritServer, int change, int patchset, BuildTrigger trigger);
+  default boolean hasBuildFor(String gerritServer, int change, int patchset, BuildTrigger trigger) {
+    return !forPatchset(gerritServer, change, patchset, trigger).isEmpty();
+  }
 
   /** Every build in QUEUED or RUNNING state, oldest first: what a restart must reconcile. */
   List<BuildRecord> unfinished();

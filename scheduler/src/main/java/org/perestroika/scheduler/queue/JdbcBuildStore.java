@@ -188,18 +188,18 @@ public final class JdbcBuildStore implements BuildStore {
   }
 
   @Override
-  public boolean hasBuildFor(String gerritServer, int change, int patchset, BuildTrigger trigger) {
+  public List<BuildRecord> forPatchset(
+      String gerritServer, int change, int patchset, BuildTrigger trigger) {
     Objects.requireNonNull(gerritServer, "gerritServer");
-    return !query(
-            "look for a build of change " + change + " patch set " + patchset,
-            SELECT
-                + " WHERE b.gerrit_server = ? AND b.change_number = ? AND b.patchset = ?"
-                + " AND b.build_trigger = ? ORDER BY b.id LIMIT 1",
-            gerritServer,
-            change,
-            patchset,
-            trigger.name())
-        .isEmpty();
+    return query(
+        "list the builds of change " + change + " patch set " + patchset,
+        SELECT
+            + " WHERE b.gerrit_server = ? AND b.change_number = ? AND b.patchset = ?"
+            + " AND b.build_trigger = ? ORDER BY b.id",
+        gerritServer,
+        change,
+        patchset,
+        trigger.name());
   }
 
   @Override

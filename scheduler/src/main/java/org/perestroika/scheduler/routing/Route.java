@@ -1,13 +1,16 @@
 package org.perestroika.scheduler.routing;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.perestroika.core.model.PublishTarget;
 
 /**
  * Where a Gerrit project and branch lead: the customer, the release and its suite for merged
- * changes, the dist, the package, and the projects that hold its code and its packaging.
+ * changes, the dists to build for, the package, and the projects that hold its code and its
+ * packaging.
  *
+ * @param dists every dist a change builds for, one build each (never empty)
  * @param role what the changed project holds
  * @param codeProject the project with the sources (the only project for a combined one)
  * @param specProject the project with debian/, for split packages
@@ -16,7 +19,7 @@ public record Route(
     String gerritServer,
     String customer,
     PublishTarget mergeTarget,
-    String dist,
+    List<String> dists,
     String packageName,
     Role role,
     String codeProject,
@@ -27,7 +30,10 @@ public record Route(
     Objects.requireNonNull(gerritServer, "gerritServer");
     Objects.requireNonNull(customer, "customer");
     Objects.requireNonNull(mergeTarget, "mergeTarget");
-    Objects.requireNonNull(dist, "dist");
+    dists = List.copyOf(dists);
+    if (dists.isEmpty()) {
+      throw new IllegalArgumentException("a route builds for at least one dist");
+    }
     Objects.requireNonNull(packageName, "packageName");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(codeProject, "codeProject");

@@ -67,7 +67,8 @@ class ApiServerTest {
     new SchedulerMetrics(metrics, store, clock);
     server =
         new ApiServer(
-            new ApiConfig(new InetSocketAddress("127.0.0.1", 0), 4, Duration.ofMillis(20)),
+            new ApiConfig(
+                new InetSocketAddress("127.0.0.1", 0), 4, Duration.ofMillis(20), Optional.empty()),
             store,
             build -> Optional.of(logOf(build)),
             this::manualBuild,
@@ -98,6 +99,9 @@ class ApiServerTest {
   /** Checks the secret header and that the body looks like JSON, as the real one would. */
   private WebhookOutcome webhook(Map<String, List<String>> headers, byte[] body) {
     deliveries.add(new Delivery(headers, body));
+    if (headers.containsKey("x-no-secret-configured")) {
+      return new WebhookOutcome.Disabled();
+    }
     if (!List.of(SECRET).equals(headers.get("x-gerrit-secret"))) {
       return new WebhookOutcome.BadSecret();
     }
@@ -360,6 +364,15 @@ class ApiServerTest {
         400,
         "the body is not a Gerrit event");
     assertError(get("/webhook/gerrit"), 405, "GET is not allowed on /webhook/gerrit; use POST");
+    assertError(
+        client.send(
+            request("/webhook/gerrit")
+                .header("X-No-Secret-Configured", "yes")
+                .POST(BodyPublishers.ofString(event))
+                .build(),
+            BodyHandlers.ofString()),
+        404,
+        "the webhook is not enabled: set scheduler.webhook-secret-file");
   }
 
   @Test
@@ -415,7 +428,7 @@ class ApiServerTest {
   void aTakenAddressIsReportedAsSuch() {
     ApiServer second =
         new ApiServer(
-            new ApiConfig(server.address(), 1, Duration.ofMillis(20)),
+            new ApiConfig(server.address(), 1, Duration.ofMillis(20), Optional.empty()),
             store,
             BuildLogs.saved(),
             this::manualBuild,

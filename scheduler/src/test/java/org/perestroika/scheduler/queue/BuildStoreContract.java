@@ -166,6 +166,24 @@ abstract class BuildStoreContract {
   }
 
   @Test
+  void forPatchsetListsEveryBuildOfThatPatchSetAndTriggerOldestFirst() {
+    BuildStore store = store();
+    BuildRecord first = store.enqueue(Builds.review(SERVER, 7, 2), "review/CR-7");
+    store.enqueue(Builds.review(SERVER, 7, 1), "review/CR-7");
+    store.enqueue(Builds.review("other.example.org", 7, 2), "review/CR-7");
+    BuildRecord second = store.enqueue(Builds.review(SERVER, 7, 2), "review/CR-7");
+    assertTrue(
+        store.finish(first.id(), BuildState.CANCELLED, clock.instant(), Optional.empty(), ""));
+
+    assertEquals(
+        List.of(first.id(), second.id()),
+        store.forPatchset(SERVER, 7, 2, BuildTrigger.REVIEW).stream()
+            .map(BuildRecord::id)
+            .toList());
+    assertEquals(List.of(), store.forPatchset(SERVER, 7, 2, BuildTrigger.MERGE));
+  }
+
+  @Test
   void unfinishedListsQueuedAndRunningBuildsOldestFirst() {
     BuildStore store = store();
     BuildRecord first = store.enqueue(Builds.review(SERVER, 1, 1), "");

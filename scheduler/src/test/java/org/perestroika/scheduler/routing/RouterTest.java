@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.perestroika.core.config.SchedulerConfig;
+import org.perestroika.core.model.Dist;
+import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.PublishTarget;
 
 class RouterTest {
@@ -41,10 +43,24 @@ class RouterTest {
                   Map.of(
                       "mos10.0",
                       new SchedulerConfig.ReleaseRoute(
-                          "mos10.0", List.of(BRANCH, "10.0"), "bookworm", "proposed")))),
+                          "mos10.0",
+                          List.of(BRANCH, "10.0"),
+                          List.of("bookworm", "centos7"),
+                          "proposed")))),
+          Optional.empty(),
+          Optional.empty(),
           Optional.empty());
 
-  final Router router = new Router(CONFIG);
+  static final Map<String, Dist> DISTS =
+      Map.of(
+          "bookworm",
+          new Dist("bookworm", "debian", PackageFormat.DEB, URI.create("http://deb.example")),
+          "centos7",
+          new Dist("centos7", "centos-7", PackageFormat.RPM, URI.create("http://centos.example")),
+          "jammy",
+          new Dist("jammy", "ubuntu", PackageFormat.DEB, URI.create("http://ubuntu.example")));
+
+  final Router router = new Router(CONFIG, DISTS);
 
   @Test
   void aCodeProjectPairsWithItsSpecProject() {
@@ -54,7 +70,7 @@ class RouterTest {
     assertEquals("acme/openstack/nova", route.codeProject());
     assertEquals(Optional.of("acme/openstack-build/nova"), route.specProject());
     assertEquals(PublishTarget.parse("mos10.0-proposed"), route.mergeTarget());
-    assertEquals("bookworm", route.dist());
+    assertEquals(List.of("bookworm", "centos7"), route.dists(), "every dist of the release");
     assertEquals("acme", route.customer());
   }
 
@@ -72,6 +88,22 @@ class RouterTest {
     assertEquals(Route.Role.COMBINED, route.role());
     assertEquals("nginx", route.packageName());
     assertEquals(Optional.empty(), route.specProject());
+    assertEquals(List.of("bookworm"), route.dists());
+  }
+
+  @Test
+  void aFuelPackagesProjectsDistroPicksTheReleasesDistsByNameOrFamily() {
+    for (String distro : List.of("centos7", "centos-7")) {
+      Route route =
+          router.route("review", "acme/packages/fuel/" + distro + "/nginx", "10.0").orElseThrow();
+      assertEquals(List.of("centos7"), route.dists(), distro);
+    }
+    assertEquals(
+        List.of("bookworm"),
+        router.route("review", "acme/packages/fuel/bookworm/nginx", "10.0").orElseThrow().dists());
+    // jammy is a configured dist, but not one this release builds for.
+    assertTrue(router.route("review", "acme/packages/fuel/ubuntu/nginx", "10.0").isEmpty());
+    assertTrue(router.route("review", "acme/packages/fuel/sid/nginx", "10.0").isEmpty());
   }
 
   @Test

@@ -14,7 +14,7 @@ public final class FakePublisher implements PackagePublisher {
   public static final String MIRROR_URL = "http://mirror.example/acme";
 
   /** One publish as asked. */
-  public record Publish(Path changes, Dist dist, RepositoryRef repository, PublishTarget target) {}
+  public record Publish(Path output, Dist dist, RepositoryRef repository, PublishTarget target) {}
 
   private final List<Publish> published = new ArrayList<>();
   private final List<RepositoryRef> removed = new ArrayList<>();
@@ -35,8 +35,8 @@ public final class FakePublisher implements PackagePublisher {
 
   @Override
   public synchronized PublishOutcome publish(
-      Path changes, Dist dist, RepositoryRef repository, PublishTarget target) {
-    published.add(new Publish(changes, dist, repository, target));
+      Path output, Dist dist, RepositoryRef repository, PublishTarget target) {
+    published.add(new Publish(output, dist, repository, target));
     return new PublishOutcome(true, List.of(), sourcesListLine(repository, target));
   }
 
