@@ -8,10 +8,14 @@ import org.perestroika.core.config.PerestroikaConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code perestroika} command: builds packages in clean containers and publishes them. */
 @Command(
     name = "perestroika",
+    // Every subcommand, at any depth, gets --help and -h, so a new one cannot miss them. It also
+    // gets any attribute it leaves unset, such as the description: each must give its own.
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "perestroika 0.1.0",
     description = "Builds packages in short-lived containers and publishes signed repositories.",
@@ -39,13 +43,21 @@ public final class Main {
 
   static final Path DEFAULT_CONFIG = Path.of("/etc/perestroika/perestroika.yaml");
 
+  // INHERIT lets these go before or after the subcommand. The subcommands' copies of an inherited
+  // option set these very fields, so config() sees the value wherever it was given.
   @Option(
       names = "--config",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
       description = "YAML configuration (default: ${DEFAULT-VALUE} when it exists)",
       defaultValue = "/etc/perestroika/perestroika.yaml")
   Path configFile;
 
-  @Option(names = "--state-dir", description = "where chroots, builds, keys and repositories live")
+  @Option(
+      names = "--state-dir",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DIR",
+      description = "where chroots, builds, keys and repositories live")
   Path stateDir;
 
   PerestroikaConfig config() {

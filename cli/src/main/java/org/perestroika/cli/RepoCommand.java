@@ -16,7 +16,6 @@ import picocli.CommandLine.ParentCommand;
 /** Inspects the published repositories. */
 @CommandLine.Command(
     name = "repo",
-    mixinStandardHelpOptions = true,
     description = "Inspect published repositories.",
     subcommands = {RepoCommand.Check.class})
 final class RepoCommand {
@@ -25,7 +24,6 @@ final class RepoCommand {
   /** Certifies a published release; exits 1 with the report when it fails. */
   @CommandLine.Command(
       name = "check",
-      mixinStandardHelpOptions = true,
       description = {
         "Certify a published release: signatures and checksums, the release progression,"
             + " installability of every binary package and satisfiability of every source"

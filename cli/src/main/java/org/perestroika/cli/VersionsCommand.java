@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
 /** Compares package versions and derives MOS package versions by the mirror layout scheme. */
 @CommandLine.Command(
     name = "versions",
-    mixinStandardHelpOptions = true,
     description = "Compare package versions and derive MOS package versions.",
     subcommands = {VersionsCommand.Compare.class, VersionsCommand.Mos.class})
 final class VersionsCommand {
@@ -29,7 +28,6 @@ final class VersionsCommand {
 
   @CommandLine.Command(
       name = "compare",
-      mixinStandardHelpOptions = true,
       description = "Print -1, 0 or 1 as version A sorts below, equal to or above version B.",
       footer = {
         "",
@@ -66,7 +64,6 @@ final class VersionsCommand {
 
   @CommandLine.Command(
       name = "mos",
-      mixinStandardHelpOptions = true,
       description =
           "Derive MOS package versions: <upstream>-<revision>~<distro token>+mos<subrevision>.",
       subcommands = {Mos.Specific.class, Mos.Divergent.class, Mos.Next.class, Mos.Backport.class})
@@ -74,7 +71,6 @@ final class VersionsCommand {
 
     @CommandLine.Command(
         name = "specific",
-        mixinStandardHelpOptions = true,
         description = "Version of a package that exists only in MOS (revision always 1).",
         footer = {
           "",
@@ -101,7 +97,6 @@ final class VersionsCommand {
 
     @CommandLine.Command(
         name = "divergent",
-        mixinStandardHelpOptions = true,
         description =
             "Version of a MOS package diverging from a base distro package: keeps its revision up"
                 + " to the vendor's trademark and sorts below it.",
@@ -136,7 +131,6 @@ final class VersionsCommand {
 
     @CommandLine.Command(
         name = "next",
-        mixinStandardHelpOptions = true,
         description =
             "The version after a MOS version: +mosN goes up while the upstream version and base"
                 + " revision stay, and resets to +mos1 when either changes.",
@@ -177,7 +171,6 @@ final class VersionsCommand {
 
     @CommandLine.Command(
         name = "backport",
-        mixinStandardHelpOptions = true,
         description = "Version of an update for an older MOS release.",
         footer = {
           "",
