@@ -22,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.http.client.HttpResponseException;
 import org.perestroika.core.EnvironmentException;
-import org.perestroika.core.debian.ChangesFile;
 import org.perestroika.core.model.Artifact;
 import org.perestroika.core.model.BuildResult;
 import org.perestroika.core.model.BuildStatus;
@@ -373,11 +372,11 @@ public final class JenkinsDispatcher implements Dispatcher {
       Optional<Path> changes = Optional.empty();
       switch (jenkinsResult) {
         case SUCCESS -> {
-          Verdict verdict = verify(artifacts);
+          ArtifactCheck.Verdict verdict = ArtifactCheck.verify(request.dist().format(), artifacts);
           if (verdict.problem().isEmpty()) {
             status = BuildStatus.SUCCEEDED;
             changes = verdict.changes();
-            artifacts = changesFirst(artifacts, changes.get());
+            artifacts = verdict.artifacts();
           } else {
             status = BuildStatus.FAILED;
             console.note("perestroika: " + verdict.problem().get());
@@ -434,54 +433,6 @@ public final class JenkinsDispatcher implements Dispatcher {
         artifacts.add(new Artifact(target, file.sha256(), file.size()));
       }
       return artifacts;
-    }
-
-    /** Finds the one .changes among the artifacts and checks the files it lists came back. */
-    private Verdict verify(List<Artifact> artifacts) {
-      List<Artifact> changes =
-          artifacts.stream().filter(a -> a.fileName().endsWith(".changes")).toList();
-      // sbuild may leave a source-only .changes next to the full one: the full one is the upload.
-      if (changes.size() > 1) {
-        changes = changes.stream().filter(a -> !a.fileName().endsWith("_source.changes")).toList();
-      }
-      if (changes.isEmpty()) {
-        return Verdict.failed("Jenkins reported SUCCESS but archived no .changes file");
-      }
-      if (changes.size() > 1) {
-        return Verdict.failed(
-            "Jenkins archived "
-                + changes.size()
-                + " .changes files, "
-                + changes.stream().map(Artifact::fileName).toList()
-                + ", where one was expected");
-      }
-      Path path = changes.get(0).path();
-      ChangesFile parsed;
-      try {
-        parsed = ChangesFile.read(path);
-      } catch (RuntimeException e) {
-        return Verdict.failed(path.getFileName() + " cannot be read: " + e.getMessage());
-      }
-      for (ChangesFile.Entry entry : parsed.files()) {
-        Optional<Artifact> file =
-            artifacts.stream().filter(a -> a.fileName().equals(entry.name())).findFirst();
-        if (file.isEmpty()) {
-          return Verdict.failed(
-              path.getFileName() + " lists " + entry.name() + ", which Jenkins did not archive");
-        }
-        if (!file.get().sha256().equals(entry.sha256()) || file.get().size() != entry.size()) {
-          return Verdict.failed(
-              entry.name()
-                  + " does not match "
-                  + path.getFileName()
-                  + ": got sha256 "
-                  + file.get().sha256()
-                  + " and "
-                  + file.get().size()
-                  + " bytes");
-        }
-      }
-      return new Verdict(Optional.of(path), Optional.empty());
     }
 
     /** Cancels the queue item; stops the build if an executor took it in the meantime. */
@@ -584,18 +535,4 @@ public final class JenkinsDispatcher implements Dispatcher {
 
   /** A build that ended, and whether the farm stopped it for running past its time limit. */
   private record Ended(BuildWithDetails details, boolean timedOut) {}
-
-  /** The verified .changes, or why there is none. */
-  private record Verdict(Optional<Path> changes, Optional<String> problem) {
-    static Verdict failed(String problem) {
-      return new Verdict(Optional.empty(), Optional.of(problem));
-    }
-  }
-
-  private static List<Artifact> changesFirst(List<Artifact> artifacts, Path changes) {
-    List<Artifact> ordered = new ArrayList<>();
-    artifacts.stream().filter(a -> a.path().equals(changes)).forEach(ordered::add);
-    artifacts.stream().filter(a -> !a.path().equals(changes)).forEach(ordered::add);
-    return ordered;
-  }
 }

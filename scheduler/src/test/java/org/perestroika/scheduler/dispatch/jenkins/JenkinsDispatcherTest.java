@@ -33,8 +33,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.perestroika.core.EnvironmentException;
+import org.perestroika.core.config.ConfigLoader;
 import org.perestroika.core.model.Artifact;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.BuildResult;
@@ -55,6 +57,7 @@ class JenkinsDispatcherTest {
   private static final String USER = "perestroika";
   private static final String TOKEN = "11d3f0a2c94b7e5d6f8a1b2c3d4e5f6a7b";
   private static final String JOB = "acme-mos10.0-deb-build";
+  private static final String RPM_JOB = "acme-mos10.0-rpm-build";
   private static final String CODE_COMMIT = "3f2a6c1d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a49";
   private static final String SPEC_COMMIT = "9c1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d";
   private static final String SPEC_PROJECT = "acme/openstack-build/hello";
@@ -68,6 +71,12 @@ class JenkinsDispatcherTest {
           "hello_1.0-1.debian.tar.xz",
           "hello_1.0-1_all.deb",
           "hello_1.0-1_amd64.buildinfo");
+  // The built-in dist, so the test follows its format wherever core defines it.
+  private static final Dist CENTOS7 =
+      ConfigLoader.defaults(Optional.empty()).dists().get("centos7");
+  private static final String SRPM = "hello-1.0-1.el7.src.rpm";
+  private static final List<String> BINARY_RPMS =
+      List.of("hello-1.0-1.el7.x86_64.rpm", "hello-doc-1.0-1.el7.noarch.rpm");
 
   @TempDir Path tmp;
   private JenkinsStub stub;
@@ -230,6 +239,86 @@ class JenkinsDispatcherTest {
     assertEquals(BuildStatus.FAILED, result.status());
     assertTrue(
         result.failureExcerpt().get(result.failureExcerpt().size() - 1).contains("no .changes"));
+  }
+
+  @Test
+  void rpmBuildTriggersTheRpmJobAndDownloadsItsSrpmAndBinaryRpms() throws Exception {
+    assertEquals(PackageFormat.RPM, CENTOS7.format());
+    Map<String, byte[]> archived = new LinkedHashMap<>();
+    // As jjb/'s rpm job archives out/*: the SRPM, the binaries and perestroika build's log.
+    archived.put("out/" + SRPM, fakeRpm(SRPM));
+    for (String name : BINARY_RPMS) {
+      archived.put("out/" + name, fakeRpm(name));
+    }
+    archived.put("out/hello.build", "rpmbuild log\n".getBytes(StandardCharsets.UTF_8));
+    ScriptedRun run = ScriptedRun.ending("SUCCESS", "Wrote: /rpmbuild/SRPMS/" + SRPM);
+    for (Map.Entry<String, byte[]> file : archived.entrySet()) {
+      run = run.withArtifact(file.getKey(), file.getValue());
+    }
+    stub.script(RPM_JOB, run);
+    DispatchRequest request = request("b70", rpmBuild(), CENTOS7);
+    List<String> streamed = new ArrayList<>();
+
+    BuildResult result = dispatcher(1).run(request, streamed::add);
+
+    assertEquals(BuildStatus.SUCCEEDED, result.status(), () -> String.join("\n", streamed));
+    assertEquals(Optional.empty(), result.changesFile());
+    List<String> expected = new ArrayList<>(BINARY_RPMS);
+    expected.add(SRPM);
+    expected.add("hello.build");
+    assertEquals(expected, result.artifacts().stream().map(Artifact::fileName).toList());
+    for (Artifact artifact : result.artifacts()) {
+      assertEquals(request.outDir().resolve(artifact.fileName()), artifact.path());
+      assertArrayEquals(
+          archived.get("out/" + artifact.fileName()), Files.readAllBytes(artifact.path()));
+      assertEquals(Files.size(artifact.path()), artifact.size());
+    }
+    RecordedRequest trigger = onlyRequest("POST", "job/" + RPM_JOB + "/buildWithParameters");
+    Map<String, String> parameters =
+        expectedParameters("b70", "1234", "2", SPEC_PROJECT, SPEC_COMMIT);
+    parameters.put("DIST", "centos7");
+    assertEquals(parameters, trigger.parameters());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "hello-1.0-1.el7.x86_64.rpm | no source RPM (.src.rpm), only [hello-1.0-1.el7.x86_64",
+        "hello-1.0-1.el7.src.rpm | no binary RPM beside hello-1.0-1.el7.src.rpm",
+        "hello-1.0-1.el7.src.rpm hello-1.0-2.el7.src.rpm hello-1.0-1.el7.x86_64.rpm"
+            + " | 2 source RPMs, [hello-1.0-1.el7.src.rpm, hello-1.0-2.el7.src.rpm]",
+        "'' | no source RPM (.src.rpm) and no other file",
+      })
+  void rpmSuccessWithoutOneSrpmAndItsBinariesIsAFailure(String archived, String problem)
+      throws Exception {
+    ScriptedRun run = ScriptedRun.ending("SUCCESS", "built");
+    for (String name : archived.isEmpty() ? new String[0] : archived.split(" ")) {
+      run = run.withArtifact("out/" + name, fakeRpm(name));
+    }
+    stub.script(RPM_JOB, run);
+
+    BuildResult result = dispatcher(1).run(request("b71", rpmBuild(), CENTOS7), line -> {});
+
+    assertEquals(BuildStatus.FAILED, result.status());
+    assertEquals(Optional.empty(), result.changesFile());
+    String last = result.failureExcerpt().get(result.failureExcerpt().size() - 1);
+    assertTrue(last.contains(problem), last);
+  }
+
+  @Test
+  void rpmSuccessWithAnEmptyPackageIsAFailure() throws Exception {
+    stub.script(
+        RPM_JOB,
+        ScriptedRun.ending("SUCCESS", "built")
+            .withArtifact("out/" + SRPM, fakeRpm(SRPM))
+            .withArtifact("out/" + BINARY_RPMS.get(0), new byte[0]));
+
+    BuildResult result = dispatcher(1).run(request("b72", rpmBuild(), CENTOS7), line -> {});
+
+    assertEquals(BuildStatus.FAILED, result.status());
+    String last = result.failureExcerpt().get(result.failureExcerpt().size() - 1);
+    assertTrue(last.contains(BINARY_RPMS.get(0) + " is empty"), last);
   }
 
   @Test
@@ -443,6 +532,8 @@ class JenkinsDispatcherTest {
 
     assertEquals(
         "builds/acme/hello-bookworm-deb", dispatcher.jobName(request("b9", reviewBuild())));
+    assertEquals(
+        "builds/acme/hello-centos7-rpm", dispatcher.jobName(request("b9", rpmBuild(), CENTOS7)));
   }
 
   @Test
@@ -528,6 +619,11 @@ class JenkinsDispatcherTest {
     return withUpload;
   }
 
+  /** Stands in for an RPM: the stub serves any bytes, and the dispatcher does not run rpm. */
+  private static byte[] fakeRpm(String name) {
+    return ("fake package " + name + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   private static Path fixture(String name) {
     try {
       return Path.of(JenkinsDispatcherTest.class.getResource("/jenkins/" + name).toURI());
@@ -575,7 +671,28 @@ class JenkinsDispatcherTest {
         "bookworm-20261121");
   }
 
+  private static NewBuild rpmBuild() {
+    return new NewBuild(
+        BuildTrigger.REVIEW,
+        "review.example.org",
+        Optional.of(1234),
+        Optional.of(2),
+        "acme/openstack/hello",
+        "mos-10.0",
+        "acme",
+        "mos10.0",
+        "centos7",
+        "hello",
+        CODE_COMMIT,
+        Optional.of(SPEC_COMMIT),
+        "rpmbuild/0123456789ab");
+  }
+
   private DispatchRequest request(String buildId, NewBuild build) {
+    return request(buildId, build, BOOKWORM);
+  }
+
+  private DispatchRequest request(String buildId, NewBuild build, Dist dist) {
     BuildRecord record =
         new BuildRecord(
             42,
@@ -592,7 +709,7 @@ class JenkinsDispatcherTest {
     return new DispatchRequest(
         record,
         tmp.resolve("source"),
-        BOOKWORM,
+        dist,
         BuildLimits.DEFAULTS,
         tmp.resolve("out-" + buildId),
         SourceCommits.same("0".repeat(40)));
