@@ -82,11 +82,8 @@ final class SchedulerCommand implements Callable<Integer> {
     // Votes name URLs people reach: without a web server of the farm's own in front of the
     // repositories (publisher.base-url), this API serves them.
     String reachable = settings.reachableUrl().toString().replaceAll("/+$", "");
-    Optional<String> repositoryUrl = farm.config.publisher().baseUrl();
-    boolean servesRepositories = repositoryUrl.isEmpty();
-    if (servesRepositories) {
-      repositoryUrl = Optional.of(reachable + "/repos");
-    }
+    boolean servesRepositories = farm.config.publisher().baseUrl().isEmpty();
+    String repositoryUrl = farm.config.publisher().baseUrl().orElse(reachable + "/repos");
     JdbcBuildStore store =
         JdbcBuildStore.open(
             settings
@@ -136,7 +133,7 @@ final class SchedulerCommand implements Callable<Integer> {
             rest,
             sources,
             builder,
-            farm.publisher(repositoryUrl),
+            farm.publisher(Optional.of(repositoryUrl)),
             dispatcher,
             dists,
             farm.config.limits(),
@@ -221,7 +218,9 @@ final class SchedulerCommand implements Callable<Integer> {
             + api.address().getPort()
             + "; "
             + dispatcher.slots()
-            + " build slot(s)");
+            + " build slot(s); test repositories at "
+            + repositoryUrl
+            + "/review/");
     stopped.await();
     return Main.OK;
   }

@@ -44,8 +44,12 @@ import org.perestroika.worker.container.docker.DockerContainerRuntime;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SchedulerIT {
   static final String PROJECT = "acme/packages/fuel/debian/perestroika-hello";
+  static final String RPM_PROJECT = "acme/packages/fuel/centos7/perestroika-hello";
   static final String BRANCH = "10.0";
   static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
+  static final Path RPM_EXAMPLE =
+      Path.of("..", "examples", "hello-rpm").toAbsolutePath().normalize();
+  static final String DNF_IMAGE = RpmMainJobIT.DNF_IMAGE;
   static final ObjectMapper JSON = new ObjectMapper();
   static final String WEBHOOK_SECRET = "s3cret-of-the-webhook";
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -57,6 +61,7 @@ class SchedulerIT {
   static Process scheduler;
   static int runs;
   static PushedChange verified;
+  static PushedChange verifiedRpm;
   static PushedChange replaced;
 
   @BeforeAll
@@ -64,8 +69,10 @@ class SchedulerIT {
     Requirements.bookwormChroot();
     Requirements.requirePrograms("git", "reprepro", "ssh");
     gerrit = GerritServer.start(work.resolve("gerrit"));
-    gerrit.createProject(PROJECT);
-    gerrit.createBranch(PROJECT, BRANCH);
+    for (String project : List.of(PROJECT, RPM_PROJECT)) {
+      gerrit.createProject(project);
+      gerrit.createBranch(project, BRANCH);
+    }
     Path password = Files.writeString(work.resolve("gerrit.password"), gerrit.httpPassword());
     Path secret = Files.writeString(work.resolve("webhook.secret"), WEBHOOK_SECRET);
     int port;
@@ -96,7 +103,7 @@ class SchedulerIT {
             "  customers:",
             "    acme:",
             "      releases:",
-            "        mos10.0: {branches: [\"" + BRANCH + "\"], dists: [bookworm]}",
+            "        mos10.0: {branches: [\"" + BRANCH + "\"], dists: [bookworm, centos7]}",
             ""));
     startScheduler();
   }
@@ -114,84 +121,103 @@ class SchedulerIT {
 
   @Test
   @Order(1)
-  void aGoodChangeIsVerifiedAndItsRepositoryInstallsWithApt() throws Exception {
+  void aGoodChangeIsVerifiedAndAptInstallsItOverHttpFromTheRepositoryItsVoteNames()
+      throws Exception {
     PushedChange change = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
     verified = change;
-    JsonNode vote = awaitVote(change.number(), 1);
-    String message = vote.path("message").asText();
+    String message = awaitVerified(change.number(), 1, 1).path("message").asText();
     assertTrue(message.contains("Perestroika build b"), message);
-    assertTrue(message.contains("/api/builds/b"), message);
-    String sources =
-        message.lines().filter(l -> l.contains("deb [signed-by=")).findFirst().orElseThrow();
-    // Mounted whole: the repository's relative links (to its snapshot, and from there to the
-    // pool the snapshots share) lead into it.
-    Path repos = work.resolve("mirror/review/CR-" + change.number());
-    assertTrue(
-        sources.contains("file:" + work.resolve("mirror/review/CR-" + change.number())), sources);
+    assertTrue(message.contains("\nbookworm (b"), message);
+    assertTrue(message.contains(api + "/api/builds/b"), message);
+    assertEquals(0, aptInstall(message).exitCode(), "apt installed and ran the package");
+  }
+
+  @Test
+  @Order(2)
+  void aNewRevisionOfTheSameUpstreamVersionIsVerifiedInAFreshRepository() throws Exception {
+    Path revision = work.resolve("hello-mos2");
+    copyTree(EXAMPLE, revision);
+    Path changelog = revision.resolve("debian/changelog");
+    Files.writeString(
+        changelog,
+        "perestroika-hello (1.0-1~deb12+mos2) mos10.0; urgency=medium\n\n"
+            + "  * Packaging only: the same upstream sources.\n\n"
+            + " -- Perestroika Build Farm <builds@perestroika.invalid>  Sun, 22 Nov 2026 12:00:00"
+            + " +0000\n\n"
+            + Files.readString(changelog));
+    PushedChange change = gerrit.pushChange(PROJECT, BRANCH, revision, null);
+    String message = awaitVerified(change.number(), 1, 1).path("message").asText();
+    assertTrue(message.contains("review/CR-" + change.number()), message);
+  }
+
+  @Test
+  @Order(3)
+  void anRpmChangeIsVerifiedAndDnfInstallsItTrustingOnlyThePublishedKey() throws Exception {
+    PushedChange change = gerrit.pushChange(RPM_PROJECT, BRANCH, RPM_EXAMPLE, null);
+    verifiedRpm = change;
+    String message = awaitVerified(change.number(), 1, 1).path("message").asText();
+    assertTrue(message.contains("\ncentos7 (b"), message);
+    String section = message.substring(message.indexOf("[mos-review-CR-" + change.number()));
+    section = section.substring(0, section.indexOf("\n\n") + 1);
+    assertTrue(section.contains("repo_gpgcheck=1"), section);
+    assertTrue(section.contains("gpgkey=" + api + "/repos/review/CR-"), section);
 
     try (DockerContainerRuntime docker =
         new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"))) {
-      String line =
-          sources
-              .substring(sources.indexOf("deb ["))
-              .replaceAll("file:\\S+", "file:/srv/repos/debian");
-      Path list = Files.writeString(work.resolve("review.list"), line + "\n");
-      Path empty = Files.writeString(work.resolve("empty.list"), "");
+      docker.buildImage(
+          Path.of("src/test/resources/dnf-client").toAbsolutePath(), DNF_IMAGE, Map.of(), l -> {});
+      Path repo = Files.writeString(work.resolve("review.repo"), section);
       List<String> output = new ArrayList<>();
       ContainerExit exit =
           docker.run(
               new ContainerSpec(
-                  "debian:bookworm",
+                  DNF_IMAGE,
                   List.of(
                       "sh",
                       "-c",
-                      "apt-get update && apt-get install -y perestroika-hello && perestroika-hello"),
+                      "dnf -y --releasever=7 install perestroika-hello && perestroika-hello"
+                          + " && rpm -q gpg-pubkey --qf 'trusted %{summary}\\n'"),
                   "/",
-                  Map.of("org.perestroika.test", "apt-client"),
-                  List.of(
-                      new BindMount(repos, "/srv/repos", true),
-                      new BindMount(
-                          repos.resolve("debian/project/mos-archive-keyring.gpg").toRealPath(),
-                          "/etc/apt/keyrings/mos-archive-keyring.gpg",
-                          true),
-                      new BindMount(list, "/etc/apt/sources.list.d/review.list", true),
-                      new BindMount(empty, "/etc/apt/sources.list", true)),
+                  Map.of("org.perestroika.test", "dnf-client"),
+                  List.of(new BindMount(repo, "/etc/yum.repos.d/review.repo", true)),
                   Map.of(),
-                  ContainerSpec.Network.NONE,
+                  ContainerSpec.Network.HOST,
                   512L << 20,
                   512,
                   false),
               Duration.ofMinutes(5),
               output::add);
-      assertEquals(0, exit.exitCode(), String.join("\n", output));
-      assertTrue(output.contains("Hello from a Perestroika build."), String.join("\n", output));
+      String all = String.join("\n", output);
+      assertEquals(0, exit.exitCode(), all);
+      assertTrue(output.contains("Hello from a Perestroika build."), all);
+      assertEquals(1, all.lines().filter(l -> l.startsWith("trusted ")).count(), all);
     }
   }
 
   @Test
-  @Order(2)
+  @Order(4)
   void aBrokenChangeIsVotedDownWithTheLogTail() throws Exception {
     Path broken = TestPackages.failing(work.resolve("broken-src"));
     PushedChange change = gerrit.pushChange(PROJECT, BRANCH, broken, null);
-    String message = awaitVote(change.number(), -1).path("message").asText();
+    String message = awaitVerified(change.number(), 1, -1).path("message").asText();
     assertTrue(message.contains("this package does not build"), message);
   }
 
   @Test
-  @Order(3)
+  @Order(5)
   void aNewPatchSetCancelsTheBuildOfTheOldOne() throws Exception {
     Path slow = TestPackages.sleeping(work.resolve("slow-src"), 600);
     PushedChange first = gerrit.pushChange(PROJECT, BRANCH, slow, null);
     JsonNode running = awaitBuild(b -> isOf(b, first.number(), 1) && state(b).equals("RUNNING"));
     gerrit.pushPatchSet(first, Map.of("debian/rules", "#!/usr/bin/make -f\n%:\n\tdh $@\n"));
     awaitBuild(b -> id(b).equals(id(running)) && state(b).equals("CANCELLED"));
-    awaitVote(first.number(), 1);
+    awaitVerified(first.number(), 2, 1);
     assertEquals(1, votesFor(first.number()).size(), "only patch set 2 was voted on");
     replaced = first;
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aKilledSchedulerFinishesItsBuildOnceAndCatchesUpOnWhatItMissed() throws Exception {
     Path slow = TestPackages.sleeping(work.resolve("slowish-src"), 25);
     PushedChange building = gerrit.pushChange(PROJECT, BRANCH, slow, null);
@@ -202,35 +228,55 @@ class SchedulerIT {
     PushedChange missed = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
     startScheduler();
 
-    awaitVote(building.number(), 1);
-    awaitVote(missed.number(), 1);
+    awaitVerified(building.number(), 1, 1);
+    awaitVerified(missed.number(), 1, 1);
     assertEquals(1, votesFor(building.number()).size(), "voted once");
     assertEquals(1, votesFor(missed.number()).size(), "voted once");
   }
 
   @Test
-  @Order(5)
-  void aMergedChangeReusesItsReviewBuildAndLandsInTheReleaseSuite() throws Exception {
-    gerrit.merge(verified.number());
+  @Order(7)
+  void mergedChangesReuseTheirReviewBuildsAndLandInTheReleaseSuiteDebAndRpm() throws Exception {
+    JsonNode merge = merged(verified);
+    Path packages = work.resolve("mirror/debian/dists/mos10.0-proposed/main/binary-amd64/Packages");
+    assertTrue(Files.readString(packages).contains("Package: perestroika-hello"));
+
+    merged(verifiedRpm);
+    Path rpm =
+        work.resolve(
+            "mirror/centos-7/mos10.0/proposed/x86_64/Packages/"
+                + "perestroika-hello-1.0-1.el7~mos1.noarch.rpm");
+    assertTrue(Files.isRegularFile(rpm), rpm.toString());
+    assertTrue(
+        Files.readString(
+                work.resolve("mirror/centos-7/mos10.0/proposed/x86_64/repodata/repomd.xml"))
+            .contains("primary"));
+    assertTrue(
+        Files.isRegularFile(
+            work.resolve("mirror/centos-7/mos10.0/proposed/x86_64/repodata/repomd.xml.asc")));
+  }
+
+  /** Merges a verified change and waits for its merge build, which reuses the review build. */
+  private static JsonNode merged(PushedChange change) throws Exception {
+    gerrit.merge(change.number());
     JsonNode merge =
         awaitBuild(
             b ->
-                b.path("change").asInt() == verified.number()
+                b.path("change").asInt() == change.number()
                     && b.path("trigger").asText().equals("MERGE")
                     && !b.path("finishedAt").isNull());
     assertEquals("REUSED", state(merge), merge.toString());
-    Path packages = work.resolve("mirror/debian/dists/mos10.0-proposed/main/binary-amd64/Packages");
-    assertTrue(Files.readString(packages).contains("Package: perestroika-hello"));
     await(
         "the merge comment",
         () ->
-            votesFor(verified.number()).stream()
+            votesFor(change.number()).stream()
                 .filter(m -> m.path("message").asText().contains(id(merge)))
                 .findFirst());
+    return merge;
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void anAbandonedChangeLosesItsTestRepository() throws Exception {
     Path repository = work.resolve("mirror/review/CR-" + replaced.number());
     assertTrue(Files.exists(repository));
@@ -241,7 +287,7 @@ class SchedulerIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void aChangePushedAsTheStreamIsCutIsStillBuilt() throws Exception {
     String sessions = ssh("gerrit", "show-connections", "-n");
     List<String> ids = new ArrayList<>();
@@ -256,12 +302,12 @@ class SchedulerIT {
     close.addAll(ids);
     ssh(close.toArray(String[]::new));
     PushedChange change = gerrit.pushChange(PROJECT, BRANCH, EXAMPLE, null);
-    awaitVote(change.number(), 1);
+    awaitVerified(change.number(), 1, 1);
   }
 
   @Test
-  @Order(8)
-  void aSpecChangeIsBuiltWithTheCodeProjectsBranchHead() throws Exception {
+  @Order(10)
+  void aSpecChangeIsBuiltForEachDistWithTheCodeProjectsBranchHead() throws Exception {
     String code = "acme/openstack/perestroika-hello";
     String spec = "acme/openstack-build/perestroika-hello";
     gerrit.createProject(code);
@@ -283,20 +329,54 @@ class SchedulerIT {
             + "/branches/"
             + BRANCH,
         "{\"revision\":\"" + upstream.revision() + "\"}");
+    // The release builds for bookworm and centos7: the spec project packages for both, the rpm
+    // from a tarball the farm makes of the code commit.
     Path packaging = work.resolve("packaging");
     copyTree(EXAMPLE.resolve("debian"), packaging.resolve("debian"));
+    Files.createDirectories(packaging.resolve("rpm/SPECS"));
+    Files.writeString(
+        packaging.resolve("rpm/SPECS/perestroika-hello.spec"),
+        String.join(
+            "\n",
+            "Name: perestroika-hello",
+            "Version: 1.0",
+            "Release: 2%{?dist}~mos1",
+            "Summary: The example's sources, packaged from a code and a spec project",
+            "License: MIT",
+            "Source0: %{name}-%{version}.tar.gz",
+            "BuildArch: noarch",
+            "%description",
+            "The sources of the example program, from its code project.",
+            "%prep",
+            "%setup -q",
+            "%install",
+            "install -D -m 0644 hello.c %{buildroot}%{_datadir}/perestroika-hello/hello.c",
+            "%files",
+            "%{_datadir}/perestroika-hello/hello.c",
+            "%changelog",
+            "* Sun Nov 22 2026 Perestroika Build Farm <builds@perestroika.invalid> - 1.0-2~mos1",
+            "- Packaged from a code and a spec project.",
+            ""));
 
     PushedChange change = gerrit.pushChange(spec, BRANCH, packaging, null);
-    awaitVote(change.number(), 1);
-    JsonNode build =
-        awaitBuild(
-            b -> b.path("change").asInt() == change.number() && !b.path("finishedAt").isNull());
-    assertEquals(upstream.revision(), build.path("codeCommit").asText(), build.toString());
-    assertEquals(change.revision(), build.path("specCommit").asText(), build.toString());
+    String message = awaitVerified(change.number(), 1, 1).path("message").asText();
+    assertTrue(message.contains("\nbookworm (b"), message);
+    assertTrue(message.contains("\ncentos7 (b"), message);
+    List<JsonNode> builds = new ArrayList<>();
+    for (JsonNode build : JSON.readTree(get("/api/builds").body())) {
+      if (build.path("change").asInt() == change.number()) {
+        builds.add(build);
+      }
+    }
+    assertEquals(2, builds.size(), builds.toString());
+    for (JsonNode build : builds) {
+      assertEquals(upstream.revision(), build.path("codeCommit").asText(), build.toString());
+      assertEquals(change.revision(), build.path("specCommit").asText(), build.toString());
+    }
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void theWebhookTakesEventsWithTheSecretOnly() throws Exception {
     String event =
         "{\"type\":\"ref-updated\",\"eventCreatedOn\":1795300000,\"refUpdate\":{"
@@ -313,7 +393,7 @@ class SchedulerIT {
   }
 
   @Test
-  @Order(10)
+  @Order(12)
   void healthAndMetricsDescribeTheRunningSchedulerAndUnroutedProjectsNeverBuilt() throws Exception {
     for (JsonNode build : JSON.readTree(get("/api/builds").body())) {
       assertTrue(!build.path("project").asText().startsWith("probe/"), build.toString());
@@ -327,7 +407,7 @@ class SchedulerIT {
   }
 
   @Test
-  @Order(11)
+  @Order(13)
   void theLogGoesToStdoutWithAJournalPriorityOnEveryLine() throws IOException {
     Path log = work.resolve("scheduler-" + runs);
     assertEquals("", Files.readString(log.resolve("stderr")));
@@ -429,15 +509,85 @@ class SchedulerIT {
         .sum();
   }
 
-  /** The vote message of our review on the change with that value, once it is posted. */
-  private static JsonNode awaitVote(int change, int value) throws Exception {
-    return await(
-        "Verified " + value + " on change " + change,
-        () ->
-            votesFor(change).stream()
-                .filter(
-                    m -> m.path("message").asText().contains(value > 0 ? "succeeded" : "failed"))
-                .findFirst());
+  /**
+   * The farm's review message on that patch set once Gerrit shows the farm's Verified label on it
+   * at {@code value}: the label read from the patch set's own review, not a word in a message.
+   */
+  private static JsonNode awaitVerified(int change, int patchset, int value) throws Exception {
+    JsonNode message =
+        await(
+            "Verified " + value + " on " + change + "," + patchset,
+            () -> {
+              JsonNode review =
+                  JSON.readTree(
+                      gerrit.restGet("changes/" + change + "/revisions/" + patchset + "/review"));
+              boolean labelled = false;
+              for (JsonNode vote : review.path("labels").path("Verified").path("all")) {
+                labelled |= vote.path("value").asInt(0) == value;
+              }
+              if (!labelled) {
+                return Optional.empty();
+              }
+              return votesFor(change).stream()
+                  .filter(m -> m.path("_revision_number").asInt() == patchset)
+                  .findFirst();
+            });
+    assertEquals(
+        1,
+        votesFor(change).stream()
+            .filter(m -> m.path("_revision_number").asInt() == patchset)
+            .count(),
+        "one review by the farm on " + change + "," + patchset);
+    return message;
+  }
+
+  /**
+   * Installs and runs perestroika-hello with apt in a fresh container on the host's network, from
+   * the repository and with the key the vote names, both fetched over HTTP as a developer's machine
+   * would.
+   */
+  private static ContainerExit aptInstall(String vote) throws Exception {
+    String keyLine = vote.lines().filter(l -> l.startsWith("Key: ")).findFirst().orElseThrow();
+    URI keyUrl = URI.create(keyLine.substring(5, keyLine.indexOf(' ', 5)));
+    assertTrue(keyUrl.toString().startsWith(api + "/repos/review/CR-"), keyLine);
+    HttpResponse<byte[]> key =
+        HTTP.send(HttpRequest.newBuilder(keyUrl).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, key.statusCode(), keyUrl.toString());
+    String sources =
+        vote.lines().filter(l -> l.startsWith("deb [signed-by=")).findFirst().orElseThrow();
+    assertTrue(sources.contains(" " + api + "/repos/review/CR-"), sources);
+    Path keyring = Files.write(work.resolve("review-keyring-" + System.nanoTime()), key.body());
+    Path list = Files.writeString(work.resolve("review-" + System.nanoTime() + ".list"), sources);
+    Path empty = Files.writeString(work.resolve("empty.list"), "");
+    try (DockerContainerRuntime docker =
+        new DockerContainerRuntime(URI.create("unix:///var/run/docker.sock"))) {
+      List<String> output = new ArrayList<>();
+      ContainerExit exit =
+          docker.run(
+              new ContainerSpec(
+                  "debian:bookworm",
+                  List.of(
+                      "sh",
+                      "-c",
+                      "apt-get update && apt-get install -y perestroika-hello && perestroika-hello"),
+                  "/",
+                  Map.of("org.perestroika.test", "apt-client"),
+                  List.of(
+                      new BindMount(keyring, "/etc/apt/keyrings/mos-archive-keyring.gpg", true),
+                      new BindMount(list, "/etc/apt/sources.list.d/review.list", true),
+                      new BindMount(empty, "/etc/apt/sources.list", true)),
+                  Map.of(),
+                  ContainerSpec.Network.HOST,
+                  512L << 20,
+                  512,
+                  false),
+              Duration.ofMinutes(5),
+              output::add);
+      assertTrue(
+          exit.exitCode() != 0 || output.contains("Hello from a Perestroika build."),
+          String.join("\n", output));
+      return exit;
+    }
   }
 
   /** Our review messages on a change. */
