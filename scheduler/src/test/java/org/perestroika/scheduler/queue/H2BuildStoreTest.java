@@ -3,8 +3,12 @@ package org.perestroika.scheduler.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,5 +52,25 @@ class H2BuildStoreTest extends BuildStoreContract {
             + build.buildId()
             + " ended: the build store is closed",
         finish.getMessage());
+  }
+
+  @Test
+  void aDatabaseOfTheFirstSchemaGoesOnFromItsLastBuildNumberOnceUpgraded() throws IOException {
+    String script;
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream("db/migration/V1__builds.sql")) {
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    SchemaMigrations first =
+        new SchemaMigrations(List.of(new SchemaMigrations.Migration(1, "V1__builds.sql", script)));
+    try (BuildStore old =
+        JdbcBuildStore.open(
+            DatabaseLocation.embedded(stateDir), clock, JdbcBuildStore.DEFAULT_POOL_SIZE, first)) {
+      old.enqueue(Builds.manual("abc1234"), "");
+      old.enqueue(Builds.manual("abc1234"), "");
+    }
+    try (BuildStore upgraded = open(clock)) {
+      assertEquals("b3", upgraded.enqueue(Builds.manual("abc1234"), "").buildId());
+    }
   }
 }
