@@ -28,6 +28,8 @@ import org.perestroika.testing.gpg.ThrowawayGpgHome;
  * uploads as a person meets them.
  */
 class PublishIT {
+  static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
+
   @TempDir Path work;
 
   @BeforeAll
@@ -236,6 +238,85 @@ class PublishIT {
           missing::all);
       assertArrayEquals(before, Files.readAllBytes(inRelease), "the repository changed");
     }
+  }
+
+  @Test
+  void aPackagingOnlyRevisionCarriesItsOrigAndPublishesToAnEmptyRepositoryOrBesideItsOrig()
+      throws Exception {
+    // The example's second revision of the same upstream version, as a packaging fix would be:
+    // dpkg-genchanges leaves the orig out of such an upload unless told otherwise.
+    Path tree = Files.createDirectories(work.resolve("src")).resolve("perestroika-hello");
+    run("cp", "-a", EXAMPLE.toString(), tree.toString());
+    run(
+        "cp",
+        EXAMPLE.resolveSibling("perestroika-hello_1.0.orig.tar.gz").toString(),
+        tree.resolveSibling("perestroika-hello_1.0.orig.tar.gz").toString());
+    Path changelog = tree.resolve("debian/changelog");
+    Files.writeString(
+        changelog,
+        "perestroika-hello (1.0-1~deb12+mos2) mos10.0; urgency=medium\n\n"
+            + "  * Packaging fix on the same upstream version.\n\n"
+            + " -- Perestroika Build Farm <builds@perestroika.invalid>  Sun, 22 Nov 2026 12:00:00"
+            + " +0000\n\n"
+            + Files.readString(changelog));
+    Path second = buildExample(tree, "mos2");
+
+    String changes = Files.readString(changesIn(second));
+    assertTrue(
+        changes
+            .substring(changes.indexOf("\nFiles:\n"))
+            .contains(" perestroika-hello_1.0.orig.tar.gz\n"),
+        changes);
+
+    // A change's review repository is new and empty: it has never seen that upstream version.
+    Path review = work.resolve("review/CR-4242");
+    PerestroikaProcess.Outcome published = publishTo(review, second);
+    assertEquals(Main.OK, published.exitCode(), published::all);
+    Path pool = review.resolve("debian/pool/main/p/perestroika-hello");
+    for (String file :
+        List.of(
+            "perestroika-hello_1.0.orig.tar.gz",
+            "perestroika-hello_1.0-1~deb12+mos2.dsc",
+            "perestroika-hello_1.0-1~deb12+mos2_amd64.deb")) {
+      assertTrue(Files.isRegularFile(pool.resolve(file)), file + " in " + pool);
+    }
+
+    // The release already holds the orig from the first revision: the same one is taken again.
+    Path release = work.resolve("mirror");
+    PerestroikaProcess.Outcome first = publishTo(release, buildExample(EXAMPLE, "mos1"));
+    assertEquals(Main.OK, first.exitCode(), first::all);
+    PerestroikaProcess.Outcome onTop = publishTo(release, second);
+    assertEquals(Main.OK, onTop.exitCode(), onTop::all);
+    assertTrue(
+        Files.readString(
+                release.resolve("debian/dists/mos10.0-proposed/main/binary-amd64/Packages"))
+            .contains("Version: 1.0-1~deb12+mos2\n"));
+  }
+
+  private Path buildExample(Path tree, String name) throws InterruptedException {
+    Path out = work.resolve("out-" + name);
+    List<String> args =
+        new ArrayList<>(
+            List.of("build", tree.toString(), "--dist", "bookworm", "--out", out.toString()));
+    args.addAll(List.of(PerestroikaProcess.COMMITS));
+    PerestroikaProcess.Outcome build =
+        PerestroikaProcess.run(work.resolve("build-" + name), args.toArray(String[]::new));
+    assertEquals(Main.OK, build.exitCode(), build::all);
+    return out;
+  }
+
+  private PerestroikaProcess.Outcome publishTo(Path repoRoot, Path out)
+      throws InterruptedException {
+    return PerestroikaProcess.run(
+        work.resolve("publish-" + out.getFileName() + "-" + System.nanoTime()),
+        "publish",
+        out.toString(),
+        "--release",
+        "mos10.0",
+        "--suite",
+        "proposed",
+        "--repo-root",
+        repoRoot.toString());
   }
 
   @Test

@@ -376,7 +376,7 @@ public final class Scheduler implements AutoCloseable {
       } catch (RuntimeException e) {
         boolean cancelled = Thread.interrupted();
         if (!cancelled) {
-          log.error("build {} failed to run", id, e);
+          log.error("build {} failed to run", BuildRecord.buildIdOf(id), e);
         }
         finishAfterFault(id, e);
       } finally {
@@ -386,7 +386,10 @@ public final class Scheduler implements AutoCloseable {
       try {
         store.get(id).ifPresent(this::reportSafely);
       } catch (RuntimeException e) {
-        log.warn("could not read build {} to report it; the next start retries", id, e);
+        log.warn(
+            "could not read build {} to report it; the next start retries",
+            BuildRecord.buildIdOf(id),
+            e);
       }
     }
   }
@@ -401,7 +404,10 @@ public final class Scheduler implements AutoCloseable {
           Optional.empty(),
           "could not run: " + fault.getMessage());
     } catch (RuntimeException e) {
-      log.warn("could not record the fault of build {}; a restart runs it again", id, e);
+      log.warn(
+          "could not record the fault of build {}; a restart runs it again",
+          BuildRecord.buildIdOf(id),
+          e);
     }
   }
 

@@ -39,4 +39,12 @@ public record BuildRecord(
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(vote, "vote");
   }
+
+  /**
+   * The build id of the store's number {@code id}, such as {@code b42} for 42: the one name of a
+   * build in the API, in logs and in messages, also where only the number is at hand.
+   */
+  public static String buildIdOf(long id) {
+    return "b" + id;
+  }
 }

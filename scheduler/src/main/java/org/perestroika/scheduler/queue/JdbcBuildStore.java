@@ -31,7 +31,9 @@ public final class JdbcBuildStore implements BuildStore {
   /** Enough for the scheduler's few threads and the HTTP API; H2 files are fine with a few. */
   public static final int DEFAULT_POOL_SIZE = 8;
 
+  /** What {@link BuildRecord#buildIdOf} makes of a store number. */
   private static final Pattern BUILD_ID = Pattern.compile("b([1-9][0-9]{0,17})");
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   /** PostgreSQL's code, then H2's, for a row that refers to a missing one. */
@@ -139,7 +141,7 @@ public final class JdbcBuildStore implements BuildStore {
             });
     return new BuildRecord(
         id,
-        buildId(id),
+        BuildRecord.buildIdOf(id),
         build,
         BuildState.QUEUED,
         now.toInstant(),
@@ -153,7 +155,8 @@ public final class JdbcBuildStore implements BuildStore {
 
   @Override
   public Optional<BuildRecord> get(long id) {
-    List<BuildRecord> found = query("read build " + id, SELECT + " WHERE b.id = ?", id);
+    List<BuildRecord> found =
+        query("read build " + BuildRecord.buildIdOf(id), SELECT + " WHERE b.id = ?", id);
     return found.stream().findFirst();
   }
 
@@ -225,7 +228,7 @@ public final class JdbcBuildStore implements BuildStore {
   public boolean start(long id, Instant at) {
     Objects.requireNonNull(at, "at");
     return update(
-            "start build " + id,
+            "start build " + BuildRecord.buildIdOf(id),
             "UPDATE builds SET state = 'RUNNING', started_at = ? WHERE id = ? AND state = 'QUEUED'",
             utc(at),
             id)
@@ -235,7 +238,7 @@ public final class JdbcBuildStore implements BuildStore {
   @Override
   public void requeue(long id) {
     update(
-        "requeue build " + id,
+        "requeue build " + BuildRecord.buildIdOf(id),
         "UPDATE builds SET state = 'QUEUED', started_at = NULL WHERE id = ? AND state = 'RUNNING'",
         id);
   }
@@ -251,7 +254,7 @@ public final class JdbcBuildStore implements BuildStore {
       throw new IllegalArgumentException("a build ends in a final state, not " + state);
     }
     return update(
-            "record how build " + id + " ended",
+            "record how build " + BuildRecord.buildIdOf(id) + " ended",
             "UPDATE builds SET state = ?, finished_at = ?, log_path = ?, summary = ?"
                 + " WHERE id = ? AND state IN "
                 + ACTIVE,
@@ -267,7 +270,7 @@ public final class JdbcBuildStore implements BuildStore {
   public boolean recordVote(long id, int value) {
     OffsetDateTime now = utc(clock.instant());
     return call(
-        "record the vote of build " + id,
+        "record the vote of build " + BuildRecord.buildIdOf(id),
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
@@ -284,7 +287,8 @@ public final class JdbcBuildStore implements BuildStore {
               return false;
             }
             if (FOREIGN_KEY_VIOLATIONS.contains(e.getSQLState())) {
-              throw new IllegalArgumentException("no build " + id + " to record a vote for", e);
+              throw new IllegalArgumentException(
+                  "no build " + BuildRecord.buildIdOf(id) + " to record a vote for", e);
             }
             throw e;
           }
@@ -368,11 +372,6 @@ public final class JdbcBuildStore implements BuildStore {
     return "JdbcBuildStore[" + location.display() + "]";
   }
 
-  /** The build id of the store's number {@code id}. */
-  static String buildId(long id) {
-    return "b" + id;
-  }
-
   private interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
@@ -453,7 +452,7 @@ public final class JdbcBuildStore implements BuildStore {
             rows.getString("environment_id"));
     return new BuildRecord(
         id,
-        buildId(id),
+        BuildRecord.buildIdOf(id),
         request,
         BuildState.valueOf(rows.getString("state")),
         instant(rows, "created_at").orElseThrow(),

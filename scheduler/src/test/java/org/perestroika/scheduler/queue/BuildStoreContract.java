@@ -308,7 +308,11 @@ abstract class BuildStoreContract {
     assertTrue(store.recordVote(build.id(), -1));
     assertFalse(store.recordVote(build.id(), 1));
     assertEquals(Optional.of(-1), store.get(build.id()).orElseThrow().vote());
-    assertThrows(IllegalArgumentException.class, () -> store.recordVote(build.id() + 1000, 1));
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> store.recordVote(build.id() + 1000, 1));
+    assertEquals(
+        "no build " + BuildRecord.buildIdOf(build.id() + 1000) + " to record a vote for",
+        missing.getMessage());
   }
 
   @Test

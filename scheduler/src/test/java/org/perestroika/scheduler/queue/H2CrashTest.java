@@ -49,6 +49,44 @@ class H2CrashTest {
     }
   }
 
+  @Test
+  void buildIdsGoOnFromTheLastOneAfterTheProcessDied() throws Exception {
+    // H2 hands out identities from a cache of 32 by default and a crash loses the rest of it:
+    // b1, then b33 after a crash, then b65.
+    for (int crash = 0; crash < 2; crash++) {
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Enqueuer.class.getName(),
+                  stateDir.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(true, child.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(Crasher.EXIT, child.exitValue(), output);
+    }
+
+    try (BuildStore store =
+        JdbcBuildStore.open(
+            DatabaseLocation.embedded(stateDir), TestingClock.at("2026-03-02T00:00:00Z"))) {
+      store.enqueue(Builds.manual("abc1234"), "");
+      assertEquals(
+          List.of("b3", "b2", "b1"), store.recent(10).stream().map(BuildRecord::buildId).toList());
+    }
+  }
+
+  /** Queues one build and halts the JVM at once, as a crash or kill -9 would. */
+  static final class Enqueuer {
+    public static void main(String[] args) {
+      BuildStore store =
+          JdbcBuildStore.open(DatabaseLocation.embedded(Path.of(args[0])), new TestingClock(AT));
+      store.enqueue(Builds.manual("abc1234"), "");
+      Runtime.getRuntime().halt(Crasher.EXIT);
+    }
+  }
+
   /** Records a few things and halts the JVM at once, as a crash or kill -9 would. */
   static final class Crasher {
     static final int EXIT = 37;

@@ -60,15 +60,38 @@ class PostgresBuildStoreIT extends BuildStoreContract {
   }
 
   @Test
+  void buildNumbersComeFromASequenceWithoutACache() throws SQLException {
+    open(clock).close();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet sequence =
+            statement.executeQuery(
+                "SELECT seqcache FROM pg_sequence"
+                    + " WHERE seqrelid = pg_get_serial_sequence('builds', 'id')::regclass")) {
+      assertTrue(sequence.next());
+      assertEquals(1, sequence.getLong(1));
+    }
+  }
+
+  @Test
   void refusesADatabaseNewerThanTheCode() throws SQLException {
     open(clock).close();
+    int known =
+        SchemaMigrations.fromClasspath(getClass().getClassLoader(), "db/migration").latestVersion();
+    int future = known + 1;
     try (Connection connection = connect();
         Statement statement = connection.createStatement()) {
       statement.execute(
-          "INSERT INTO schema_version VALUES (2, 'V2__from_the_future.sql', 'x', now())");
+          "INSERT INTO schema_version VALUES ("
+              + future
+              + ", 'V"
+              + future
+              + "__from_the_future.sql', 'x', now())");
     }
     EnvironmentException e = assertThrows(EnvironmentException.class, () -> open(clock));
-    assertTrue(e.getMessage().contains("has schema version 2, newer than the 1"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("has schema version " + future + ", newer than the " + known),
+        e.getMessage());
   }
 
   @Test

@@ -171,6 +171,12 @@ public final class SbuildBuilder implements PackageBuilder {
                 "--build-dir=" + BUILD_MOUNT,
                 "--arch-all",
                 "--source",
+                // dpkg-genchanges leaves the orig tarball out when the previous changelog entry
+                // has the same upstream version; a repository that never saw that upstream (a
+                // change's new review repository) then cannot take the upload. With it always in
+                // the .changes, any build publishes anywhere: reprepro accepts an orig it holds.
+                // sbuild passes it on as -sa to dpkg-buildpackage and its own dpkg-genchanges.
+                "--force-orig-source",
                 "--no-run-lintian",
                 "--no-run-piuparts",
                 "--no-run-autopkgtest",

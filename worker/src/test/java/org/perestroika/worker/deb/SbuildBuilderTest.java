@@ -115,6 +115,25 @@ class SbuildBuilderTest {
   }
 
   @Test
+  void everyBuildPutsTheOrigTarballInItsChangesWhateverTheRevision() throws IOException {
+    // Without it dpkg-genchanges leaves the orig out of a second revision of one upstream
+    // version, and a repository that lacks that orig (a new review repository) refuses it.
+    Path dsc = SourceFixtures.helloDsc(tmp.resolve("src"));
+    ChrootSnapshot snapshot = snapshot(Path.of("/var/lib/perestroika/chroots/bookworm", SNAPSHOT));
+    for (BuildRequest request :
+        List.of(
+            new BuildRequest("tree", HELLO, BOOKWORM, LIMITS, out, Optional.of(COMMITS)),
+            new BuildRequest("dsc", dsc, BOOKWORM, LIMITS, out, Optional.empty()))) {
+      List<String> command =
+          SbuildBuilder.containerSpec(
+                  request, snapshot, SourcePackage.inspect(request.source()), "/build/x")
+              .command();
+      assertTrue(command.contains("--source"), command::toString);
+      assertTrue(command.contains("--force-orig-source"), command::toString);
+    }
+  }
+
+  @Test
   void aSuccessfulBuildReportsItsUploadTimingsAndLogAndRemovesTheStagedTree() throws Exception {
     List<String> sbuild =
         List.of(
