@@ -59,6 +59,54 @@ public final class ConfigLoader {
                   PackageFormat.RPM,
                   URI.create("http://vault.centos.org/7.9.2009/os/x86_64")));
 
+  /**
+   * Every key the file may hold, as a dotted path from its top; {@code *} stands for a name the
+   * file chooses (a dist, a Gerrit server, a customer, a release). Each level's allowed keys are
+   * read from here, in this order, so that this list and what the loader takes cannot disagree.
+   */
+  private static final List<String> KEYS =
+      List.of(
+          "state-dir",
+          "docker-host",
+          "image-dist",
+          "dists.*.family",
+          "dists.*.format",
+          "dists.*.mirror",
+          "build-limits.timeout",
+          "build-limits.memory",
+          "build-limits.pids",
+          "build-limits.tmpfs",
+          "publisher.repo-root",
+          "publisher.signing-key",
+          "publisher.base-url",
+          "publisher.origin",
+          "publisher.architectures",
+          "publisher.keep-snapshots",
+          "publisher.progression",
+          "publisher.ga-releases",
+          "publisher.uploaders-keyring",
+          "scheduler.listen",
+          "scheduler.database",
+          "scheduler.dispatcher",
+          "scheduler.slots",
+          "scheduler.webhook-secret-file",
+          "scheduler.builds-dir",
+          "scheduler.public-url",
+          "scheduler.git-cache-dir",
+          "scheduler.jenkins.url",
+          "scheduler.jenkins.user",
+          "scheduler.jenkins.token-file",
+          "scheduler.jenkins.job",
+          "scheduler.gerrit.*.ssh",
+          "scheduler.gerrit.*.ssh-key",
+          "scheduler.gerrit.*.http",
+          "scheduler.gerrit.*.http-user",
+          "scheduler.gerrit.*.http-password-file",
+          "scheduler.customers.*.gerrit",
+          "scheduler.customers.*.releases.*.branches",
+          "scheduler.customers.*.releases.*.dists",
+          "scheduler.customers.*.releases.*.merge-suite");
+
   private final List<String> problems = new ArrayList<>();
 
   private ConfigLoader() {}
@@ -105,22 +153,21 @@ public final class ConfigLoader {
     return config;
   }
 
+  /**
+   * Every key a file may set, as dotted paths with {@code *} for the names the file chooses, such
+   * as {@code scheduler.gerrit.*.ssh}; a mapping is listed by the keys inside it.
+   */
+  public static List<String> knownKeys() {
+    return KEYS;
+  }
+
   /** The configuration with every default, as used when no file is given. */
   public static PerestroikaConfig defaults(Optional<Path> stateDirOverride) {
     return new ConfigLoader().build(Map.of(), stateDirOverride);
   }
 
   private PerestroikaConfig build(Map<String, Object> top, Optional<Path> stateDirOverride) {
-    allowOnly(
-        top,
-        "",
-        "state-dir",
-        "docker-host",
-        "image-dist",
-        "dists",
-        "build-limits",
-        "publisher",
-        "scheduler");
+    allowOnly(top, "", "");
     Path stateDir =
         stateDirOverride.orElseGet(
             () -> Path.of(string(top, "", "state-dir", "/var/lib/perestroika")));
@@ -157,7 +204,7 @@ public final class ConfigLoader {
   private Optional<Dist> dist(String name, Object value) {
     String where = "dists." + name;
     Map<String, Object> fields = map(value, where);
-    allowOnly(fields, where + ".", "family", "format", "mirror");
+    allowOnly(fields, "dists.*", where + ".");
     String family = string(fields, where + ".", "family", null);
     String format = string(fields, where + ".", "format", "deb");
     String mirror = string(fields, where + ".", "mirror", null);
@@ -177,7 +224,7 @@ public final class ConfigLoader {
   }
 
   private BuildLimits limits(Map<String, Object> fields) {
-    allowOnly(fields, "build-limits.", "timeout", "memory", "pids", "tmpfs");
+    allowOnly(fields, "build-limits", "build-limits.");
     BuildLimits d = BuildLimits.DEFAULTS;
     Duration timeout = value(fields, "build-limits.timeout", ConfigLoader::duration, d.timeout());
     long memory = value(fields, "build-limits.memory", ConfigLoader::size, d.memoryBytes());
@@ -187,18 +234,7 @@ public final class ConfigLoader {
   }
 
   private PerestroikaConfig.Publisher publisher(Map<String, Object> fields) {
-    allowOnly(
-        fields,
-        "publisher.",
-        "repo-root",
-        "signing-key",
-        "base-url",
-        "origin",
-        "architectures",
-        "keep-snapshots",
-        "progression",
-        "ga-releases",
-        "uploaders-keyring");
+    allowOnly(fields, "publisher", "publisher.");
     Optional<Path> repoRoot =
         Optional.ofNullable(string(fields, "publisher.", "repo-root", null)).map(Path::of);
     Optional<String> key = Optional.ofNullable(string(fields, "publisher.", "signing-key", null));
@@ -258,20 +294,7 @@ public final class ConfigLoader {
 
   private SchedulerConfig scheduler(Map<String, Object> fields, Map<String, Dist> dists) {
     String at = "scheduler.";
-    allowOnly(
-        fields,
-        at,
-        "listen",
-        "database",
-        "dispatcher",
-        "slots",
-        "webhook-secret-file",
-        "builds-dir",
-        "public-url",
-        "git-cache-dir",
-        "jenkins",
-        "gerrit",
-        "customers");
+    allowOnly(fields, "scheduler", at);
     String listen = string(fields, at, "listen", "127.0.0.1:8080");
     if (!listen.matches("[^:\\s]+:\\d{1,5}")) {
       problems.add(at + "listen: '" + listen + "' is not host:port");
@@ -308,7 +331,7 @@ public final class ConfigLoader {
     if (fields.containsKey("jenkins")) {
       Map<String, Object> j = map(fields.get("jenkins"), at + "jenkins");
       String where = at + "jenkins.";
-      allowOnly(j, where, "url", "user", "token-file", "job");
+      allowOnly(j, "scheduler.jenkins", where);
       String url = string(j, where, "url", null);
       String user = string(j, where, "user", null);
       String token = string(j, where, "token-file", null);
@@ -344,7 +367,7 @@ public final class ConfigLoader {
 
   private Optional<SchedulerConfig.Gerrit> gerrit(String name, Map<String, Object> fields) {
     String where = "scheduler.gerrit." + name + ".";
-    allowOnly(fields, where, "ssh", "ssh-key", "http", "http-user", "http-password-file");
+    allowOnly(fields, "scheduler.gerrit.*", where);
     String ssh = string(fields, where, "ssh", null);
     String key = string(fields, where, "ssh-key", null);
     String http = string(fields, where, "http", null);
@@ -373,7 +396,7 @@ public final class ConfigLoader {
       Map<String, SchedulerConfig.Gerrit> gerrit,
       Map<String, Dist> dists) {
     String where = "scheduler.customers." + name + ".";
-    allowOnly(fields, where, "gerrit", "releases");
+    allowOnly(fields, "scheduler.customers.*", where);
     String server =
         string(
             fields, where, "gerrit", gerrit.size() == 1 ? gerrit.keySet().iterator().next() : null);
@@ -387,7 +410,7 @@ public final class ConfigLoader {
         (release, value) -> {
           String at = where + "releases." + release + ".";
           Map<String, Object> r = map(value, at);
-          allowOnly(r, at, "branches", "dists", "merge-suite");
+          allowOnly(r, "scheduler.customers.*.releases.*", at);
           attempt(at + "release", () -> new org.perestroika.core.model.Release(release));
           List<String> branches = List.of();
           if (r.get("branches") instanceof List<?> list && !list.isEmpty()) {
@@ -489,12 +512,33 @@ public final class ConfigLoader {
     return url;
   }
 
-  private void allowOnly(Map<String, Object> fields, String prefix, String... allowed) {
+  /**
+   * Reports every key of {@code fields} that {@link #KEYS} does not list under {@code level} (a
+   * path such as {@code scheduler.gerrit.*}, empty for the top); {@code prefix} is where the keys
+   * are in this file, for the messages.
+   */
+  private void allowOnly(Map<String, Object> fields, String level, String prefix) {
+    List<String> allowed = keysUnder(level);
     Set<String> unknown = new TreeSet<>(fields.keySet());
-    unknown.removeAll(Set.of(allowed));
+    unknown.removeAll(allowed);
     for (String key : unknown) {
       problems.add(prefix + key + ": unknown key (allowed: " + String.join(", ", allowed) + ")");
     }
+  }
+
+  /** The keys directly under {@code level} in {@link #KEYS}, each once, in their order there. */
+  private static List<String> keysUnder(String level) {
+    String start = level.isEmpty() ? "" : level + ".";
+    List<String> keys =
+        KEYS.stream()
+            .filter(path -> path.startsWith(start))
+            .map(path -> path.substring(start.length()).split("\\.", 2)[0])
+            .distinct()
+            .toList();
+    if (keys.isEmpty()) {
+      throw new IllegalStateException("no configuration keys under " + level);
+    }
+    return keys;
   }
 
   private String string(Map<String, Object> fields, String prefix, String key, String fallback) {
