@@ -451,7 +451,7 @@ public final class Scheduler implements AutoCloseable {
             "perestroika: assembling " + request.packageName() + " from " + request.project());
         SourceSpec spec = specOf(build);
         AssembledSource source =
-            sources.get(request.gerritServer()).assemble(spec, dir.resolve("src"));
+            sources.get(request.gerritServer()).assemble(spec, dist.format(), dir.resolve("src"));
         BuildResult result =
             dispatcher.run(
                 new DispatchRequest(

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -736,6 +737,10 @@ class SchedulerTest {
     dispatcher.succeed(builds.get(0).buildId());
     await("bookworm's build to end", () -> current(builds.get(0)).state().isFinal());
     assertEquals(CENTOS7, awaitDispatch(builds.get(1)).dist());
+    assertEquals(
+        Set.of(PackageFormat.DEB, PackageFormat.RPM),
+        Set.copyOf(sources.formats()),
+        "each dist's source is assembled in its format");
     assertEquals(List.of(), gerrit.reviews(), "no vote while centos7 still builds");
     dispatcher.succeed(builds.get(1).buildId());
     awaitVote(builds.get(1));

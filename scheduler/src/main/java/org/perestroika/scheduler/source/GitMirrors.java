@@ -153,6 +153,26 @@ final class GitMirrors {
     return Command.of(argv).withEnvironment(GIT_ENVIRONMENT);
   }
 
+  /**
+   * Writes the commit's files that the pathspecs select (all of them when there are none) to a tar
+   * file, under {@code prefix} unless it is empty.
+   */
+  void archive(Path mirror, String commit, String prefix, Path output, List<String> pathspecs) {
+    List<String> args = new ArrayList<>();
+    // Spelled out, though it is git's default, because it decides the bytes of the tarballs.
+    args.addAll(List.of("-c", "tar.umask=0002", "archive", "--format=tar"));
+    if (!prefix.isEmpty()) {
+      args.add("--prefix=" + prefix);
+    }
+    args.add("--output=" + output);
+    args.add(commit);
+    if (!pathspecs.isEmpty()) {
+      args.add("--");
+      args.addAll(pathspecs);
+    }
+    runner.check(git(mirror, args.toArray(String[]::new)));
+  }
+
   private boolean hasCommit(Path mirror, String commit) {
     return runner.run(git(mirror, "cat-file", "-e", commit + "^{commit}")).succeeded();
   }

@@ -15,13 +15,15 @@ import org.perestroika.core.debian.ChangelogEntry;
 import org.perestroika.core.debian.DebianChangelog;
 import org.perestroika.core.debian.InvalidSourceException;
 import org.perestroika.core.file.FileTrees;
+import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.CommandRunner;
 
 /**
  * Assembles source packages from Gerrit with git: one bare mirror per project in a cache directory,
- * trees exported with git archive, orig tarballs compressed with gzip -n.
+ * trees exported with git archive, orig tarballs compressed with gzip -n; RPM spec directories are
+ * {@link RpmSourceTree}'s, from the same mirrors.
  *
  * <p>Credentials reach git through a credential helper, given with {@code -c credential.helper=},
  * that prints them from the environment variables {@value GitMirrors#USER_VARIABLE} and {@value
@@ -40,6 +42,7 @@ public final class GitSourceAssembler implements SourceAssembler {
 
   private final CommandRunner runner;
   private final GitMirrors mirrors;
+  private final RpmSourceTree rpm;
 
   /**
    * @param cacheDir where the projects' mirrors and their lock files live; may be shared by
@@ -50,10 +53,18 @@ public final class GitSourceAssembler implements SourceAssembler {
     this.mirrors =
         new GitMirrors(
             runner, Objects.requireNonNull(cacheDir, "cacheDir"), Objects.requireNonNull(remote));
+    this.rpm = new RpmSourceTree(runner, mirrors);
   }
 
   @Override
-  public AssembledSource assemble(SourceSpec spec, Path workDir) {
+  public AssembledSource assemble(SourceSpec spec, PackageFormat format, Path workDir) {
+    return switch (Objects.requireNonNull(format, "format")) {
+      case DEB -> debian(spec, workDir);
+      case RPM -> rpm.assemble(spec, workDir);
+    };
+  }
+
+  private AssembledSource debian(SourceSpec spec, Path workDir) {
     String codeProject = spec.codeProject();
     String codeCommit = spec.codeCommit();
     Path code = mirrors.ensure(codeProject, codeCommit, spec.codeRef());
@@ -99,7 +110,7 @@ public final class GitSourceAssembler implements SourceAssembler {
     } else {
       Path tar = work.resolve(top.source() + "_" + upstream + ".orig.tar");
       // A split pair's orig is the code commit as it is; a combined project's leaves debian/ out.
-      archive(
+      mirrors.archive(
           code, codeCommit, prefix, tar, spec.isSplit() ? List.of() : List.of(":(exclude)debian"));
       extract(tar, work);
       runner.check(
@@ -112,7 +123,7 @@ public final class GitSourceAssembler implements SourceAssembler {
     } else if (!nativePackage) {
       unpack(code, codeCommit, prefix, work, List.of(DEBIAN));
     }
-    return new AssembledSource(tree, top.source(), top.version(), orig);
+    return new AssembledSource(tree, top.source(), top.version().toString(), orig);
   }
 
   /**
@@ -162,21 +173,6 @@ public final class GitSourceAssembler implements SourceAssembler {
     return entries;
   }
 
-  private void archive(
-      Path mirror, String commit, String prefix, Path output, List<String> pathspecs) {
-    List<String> args = new ArrayList<>();
-    // Spelled out, though it is git's default, because it decides the bytes of the orig.
-    args.addAll(List.of("-c", "tar.umask=0002", "archive", "--format=tar"));
-    args.add("--prefix=" + prefix);
-    args.add("--output=" + output);
-    args.add(commit);
-    if (!pathspecs.isEmpty()) {
-      args.add("--");
-      args.addAll(pathspecs);
-    }
-    runner.check(GitMirrors.git(mirror, args.toArray(String[]::new)));
-  }
-
   private void extract(Path tar, Path dir) {
     runner.check(Command.of("tar", "-x", "-f", tar.toString(), "-C", dir.toString()));
   }
@@ -184,7 +180,7 @@ public final class GitSourceAssembler implements SourceAssembler {
   /** Writes the commit's files (those the pathspecs select) under {@code dir/prefix}. */
   private void unpack(Path mirror, String commit, String prefix, Path dir, List<String> pathspecs) {
     Path tar = dir.resolve("." + prefix.substring(0, prefix.length() - 1) + ".export.tar");
-    archive(mirror, commit, prefix, tar, pathspecs);
+    mirrors.archive(mirror, commit, prefix, tar, pathspecs);
     try {
       extract(tar, dir);
     } finally {

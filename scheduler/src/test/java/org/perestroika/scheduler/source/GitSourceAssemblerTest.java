@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.perestroika.core.model.PackageFormat.DEB;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +24,6 @@ import org.perestroika.core.EnvironmentException;
 import org.perestroika.core.debian.InvalidSourceException;
 import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
-import org.perestroika.core.version.DebianVersion;
 import org.perestroika.testing.RecordingCommandRunner;
 
 /** The exact git, tar and gzip command lines, against a scripted git. */
@@ -70,7 +70,7 @@ class GitSourceAssemblerTest {
   @Test
   void aSplitPairIsFetchedIntoMirrorsAndExportedWithTheOrigFromTheCode() {
     AssembledSource source =
-        assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work);
+        assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work);
 
     Path tree = work.resolve("nova-2024.1.0");
     Path tar = work.resolve("nova_2024.1.0.orig.tar");
@@ -79,7 +79,7 @@ class GitSourceAssemblerTest {
         new AssembledSource(
             tree,
             "nova",
-            DebianVersion.parse("2024.1.0-1~deb12+mos1"),
+            "2024.1.0-1~deb12+mos1",
             Optional.of(work.resolve("nova_2024.1.0.orig.tar.gz"))),
         source);
     List<String> expected = new ArrayList<>();
@@ -115,7 +115,7 @@ class GitSourceAssemblerTest {
 
   @Test
   void credentialsTravelOnlyInTheFetchesEnvironment() {
-    assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work);
+    assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work);
 
     List<Command> commands = runner.commands();
     for (Command command : commands) {
@@ -151,7 +151,7 @@ class GitSourceAssemblerTest {
     git.blobs.put(CODE_COMMIT + ":debian/changelog", CHANGELOG);
 
     new GitSourceAssembler(runner, cache, anonymous)
-        .assemble(SourceSpec.combined(CODE, CODE_COMMIT), work);
+        .assemble(SourceSpec.combined(CODE, CODE_COMMIT), DEB, work);
 
     Command fetch = runner.commands().get(2);
     assertEquals(
@@ -177,7 +177,7 @@ class GitSourceAssemblerTest {
     git.blobs.put(CODE_COMMIT + ":debian/changelog", CHANGELOG);
     mirrorHolds(codeMirror, CODE_COMMIT);
 
-    assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), work);
+    assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), DEB, work);
 
     Path tar = work.resolve("nova_2024.1.0.orig.tar");
     Path export = work.resolve(".nova-2024.1.0.export.tar");
@@ -218,7 +218,7 @@ class GitSourceAssemblerTest {
     git.trees.put(CODE_COMMIT, "debian\0");
     mirrorHolds(codeMirror, CODE_COMMIT);
 
-    AssembledSource source = assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), work);
+    AssembledSource source = assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), DEB, work);
 
     Path export = work.resolve(".nova-3.1.export.tar");
     assertEquals(Optional.empty(), source.origTarball());
@@ -240,7 +240,7 @@ class GitSourceAssemblerTest {
     mirrorHolds(codeMirror, CODE_COMMIT);
     mirrorHolds(specMirror, SPEC_COMMIT);
 
-    assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work);
+    assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work);
 
     assertTrue(runner.commandLines().stream().noneMatch(l -> l.contains(" fetch ")));
     assertTrue(runner.commandLines().stream().noneMatch(l -> l.contains(" init ")));
@@ -253,7 +253,7 @@ class GitSourceAssemblerTest {
     git.serverRefs.put(ref, CODE_COMMIT);
 
     assembler.assemble(
-        SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT).withCodeRef(ref), work);
+        SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT).withCodeRef(ref), DEB, work);
 
     String url = "https://review.example.com/a/" + CODE;
     String prefix = "git --git-dir=" + codeMirror;
@@ -288,7 +288,7 @@ class GitSourceAssemblerTest {
     InvalidSourceException e =
         assertThrows(
             InvalidSourceException.class,
-            () -> assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), work));
+            () -> assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), DEB, work));
 
     assertTrue(
         e.getMessage()
@@ -311,7 +311,8 @@ class GitSourceAssemblerTest {
         assertThrows(
             InvalidSourceException.class,
             () ->
-                assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT).withCodeRef(ref), work));
+                assembler.assemble(
+                    SourceSpec.combined(CODE, CODE_COMMIT).withCodeRef(ref), DEB, work));
 
     assertTrue(e.getMessage().contains(ref), e::getMessage);
     assertTrue(e.getMessage().contains("does not hold commit " + CODE_COMMIT), e::getMessage);
@@ -328,7 +329,7 @@ class GitSourceAssemblerTest {
     EnvironmentException e =
         assertThrows(
             EnvironmentException.class,
-            () -> assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), work));
+            () -> assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), DEB, work));
 
     assertFalse(e.retryable());
     assertTrue(e.getMessage().contains("check the Gerrit user and its HTTP password"));
@@ -345,7 +346,7 @@ class GitSourceAssemblerTest {
     EnvironmentException e =
         assertThrows(
             EnvironmentException.class,
-            () -> assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), work));
+            () -> assembler.assemble(SourceSpec.combined(CODE, CODE_COMMIT), DEB, work));
 
     assertTrue(e.retryable());
     assertTrue(e.getMessage().startsWith(CODE + ": commit " + CODE_COMMIT), e::getMessage);
@@ -359,7 +360,9 @@ class GitSourceAssemblerTest {
     InvalidSourceException e =
         assertThrows(
             InvalidSourceException.class,
-            () -> assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work));
+            () ->
+                assembler.assemble(
+                    SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work));
 
     assertTrue(e.getMessage().startsWith(SPEC + " at " + SPEC_COMMIT), e::getMessage);
     assertTrue(e.getMessage().contains("needs a version with a Debian revision"), e::getMessage);
@@ -370,7 +373,7 @@ class GitSourceAssemblerTest {
     git.blobs.remove(SPEC_COMMIT + ":debian/source/format");
 
     AssembledSource source =
-        assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work);
+        assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work);
 
     assertEquals(Optional.of(work.resolve("nova_2024.1.0.orig.tar.gz")), source.origTarball());
   }
@@ -382,7 +385,9 @@ class GitSourceAssemblerTest {
     InvalidSourceException e =
         assertThrows(
             InvalidSourceException.class,
-            () -> assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work));
+            () ->
+                assembler.assemble(
+                    SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work));
 
     assertTrue(e.getMessage().contains("'3.0 (git)' cannot be assembled"), e::getMessage);
   }
@@ -394,7 +399,9 @@ class GitSourceAssemblerTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work));
+            () ->
+                assembler.assemble(
+                    SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work));
 
     assertTrue(e.getMessage().contains("exists already"), e::getMessage);
     assertTrue(runner.commandLines().stream().noneMatch(l -> l.contains(" archive ")));
@@ -402,7 +409,7 @@ class GitSourceAssemblerTest {
 
   @Test
   void mirrorsDisableExportSubstitution() throws IOException {
-    assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), work);
+    assembler.assemble(SourceSpec.split(CODE, CODE_COMMIT, SPEC, SPEC_COMMIT), DEB, work);
 
     assertEquals("* -export-subst\n", Files.readString(codeMirror.resolve("info/attributes")));
     assertEquals("* -export-subst\n", Files.readString(specMirror.resolve("info/attributes")));
