@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,23 +20,8 @@ import picocli.CommandLine;
 
 /** --config and --state-dir mean the same before the subcommand and after it. */
 class GlobalOptionsTest {
-  private final PrintStream originalOut = System.out;
-  private final PrintStream originalErr = System.err;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  @RegisterExtension final CapturedOutput output = new CapturedOutput();
   @TempDir Path work;
-
-  @BeforeEach
-  void capture() {
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
 
   static List<List<String>> commands() {
     return CommandTree.paths();
@@ -125,8 +106,7 @@ class GlobalOptionsTest {
             work.resolve("perestroika.yaml"), "state-dir: " + work.resolve("from-file") + "\n");
     Path state = work.resolve("state");
     for (boolean before : List.of(true, false)) {
-      out.reset();
-      err.reset();
+      output.reset();
       List<String> global = List.of("--config", config.toString(), "--state-dir", state.toString());
       List<String> command = List.of("client-config", "--release", "mos10.0", "--dist", "bookworm");
       List<String> args = new ArrayList<>(before ? global : command);
@@ -134,8 +114,8 @@ class GlobalOptionsTest {
 
       int code = Main.run(args.toArray(String[]::new));
 
-      String printed = out.toString(StandardCharsets.UTF_8);
-      assertEquals(Main.OK, code, args + ": " + err.toString(StandardCharsets.UTF_8));
+      String printed = output.out();
+      assertEquals(Main.OK, code, args + ": " + output.err());
       assertTrue(printed.contains(" file:" + state.resolve("repos") + "/"), args + ": " + printed);
     }
   }
@@ -147,15 +127,14 @@ class GlobalOptionsTest {
   private String failing(String command, boolean before, String... options) {
     // The scheduler logs to the journal, not to System.out, when it runs under systemd.
     assumeFalse(command.startsWith("scheduler") && System.getenv("JOURNAL_STREAM") != null);
-    out.reset();
-    err.reset();
+    output.reset();
     List<String> args = new ArrayList<>(List.of(command.split(" ")));
     args.addAll(before ? 0 : args.size(), List.of(options));
 
     int code = Main.run(args.toArray(String[]::new));
 
     // The scheduler sends its errors to stdout, as a service does.
-    String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    String printed = output.out() + output.err();
     assertEquals(Main.ERROR, code, args + ": " + printed);
     return args + ": " + printed;
   }

@@ -4,37 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /** Every command, however deep, prints its own usage for --help and -h, and exits 0. */
 class SubcommandHelpTest {
-  private final PrintStream originalOut = System.out;
-  private final PrintStream originalErr = System.err;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  @BeforeEach
-  void capture() {
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
+  @RegisterExtension final CapturedOutput output = new CapturedOutput();
 
   static Stream<String> commands() {
     return CommandTree.paths().stream().map(path -> String.join(" ", path));
@@ -56,22 +37,21 @@ class SubcommandHelpTest {
         String.join(
             "\n", new CommandLine(new Main()).getCommandSpec().usageMessage().description());
     for (String flag : List.of("--help", "-h")) {
-      out.reset();
-      err.reset();
+      output.reset();
       List<String> args =
           new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
       args.add(flag);
 
       int code = Main.run(args.toArray(String[]::new));
 
-      String usage = out.toString(StandardCharsets.UTF_8);
-      assertEquals(Main.OK, code, flag + ": " + err.toString(StandardCharsets.UTF_8));
+      String usage = output.out();
+      assertEquals(Main.OK, code, flag + ": " + output.err());
       assertTrue(
           usage.startsWith("Usage: " + String.join(" ", "perestroika", command).trim() + " ["),
           flag + ": " + usage);
       assertTrue(usage.contains("--config=FILE"), flag + ": " + usage);
       assertTrue(usage.contains("--state-dir=DIR"), flag + ": " + usage);
-      assertEquals("", err.toString(StandardCharsets.UTF_8), flag);
+      assertEquals("", output.err(), flag);
       if (!command.isEmpty()) {
         // A subcommand without a description of its own would show perestroika's.
         assertFalse(usage.contains(root), "perestroika " + command + " needs a description");

@@ -75,27 +75,7 @@ class SchedulerTest {
   private static final Account JANE =
       new Account(Optional.of("Jane Roe"), Optional.of("jane@acme.example"), Optional.of("jane"));
   private static final Duration PATIENCE = Duration.ofSeconds(10);
-  private static final SchedulerConfig CONFIG =
-      new SchedulerConfig(
-          "127.0.0.1:8080",
-          Optional.empty(),
-          "local",
-          1,
-          Optional.empty(),
-          Optional.empty(),
-          Map.of(),
-          Map.of(
-              "acme",
-              new SchedulerConfig.Customer(
-                  "acme",
-                  SERVER,
-                  Map.of(
-                      "mos10.0",
-                      new SchedulerConfig.ReleaseRoute(
-                          "mos10.0", List.of(BRANCH), List.of("bookworm"), "proposed")))),
-          Optional.empty(),
-          Optional.empty(),
-          Optional.empty());
+  private static final SchedulerConfig CONFIG = withDists("bookworm");
 
   @TempDir Path stateDir;
 
@@ -798,16 +778,16 @@ class SchedulerTest {
     return started(CONFIG);
   }
 
-  /** The configuration with acme's release building for these dists. */
+  /** One build slot, and acme's release mos10.0 on BRANCH building for these dists. */
   private static SchedulerConfig withDists(String... dists) {
     return new SchedulerConfig(
-        CONFIG.listen(),
-        CONFIG.database(),
-        CONFIG.dispatcher(),
-        CONFIG.slots(),
-        CONFIG.webhookSecretFile(),
-        CONFIG.jenkins(),
-        CONFIG.gerrit(),
+        "127.0.0.1:8080",
+        Optional.empty(),
+        "local",
+        1,
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
         Map.of(
             "acme",
             new SchedulerConfig.Customer(
@@ -817,9 +797,9 @@ class SchedulerTest {
                     "mos10.0",
                     new SchedulerConfig.ReleaseRoute(
                         "mos10.0", List.of(BRANCH), List.of(dists), "proposed")))),
-        CONFIG.buildsDir(),
-        CONFIG.publicUrl(),
-        CONFIG.gitCacheDir());
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private Scheduler started(SchedulerConfig config) {
