@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.perestroika.core.model.BuildRequest;
 import org.perestroika.core.model.BuildResult;
@@ -39,7 +40,8 @@ public final class BuildOutput {
 
   /**
    * The lines that close every build's log: how it ended, why when it failed ({@code failure}, such
-   * as the tool's exit code), its times (install and build when the tool reported them) and where
+   * as the tool's exit code), its times (install and build when the tool reported them, the whole
+   * build, and the build container's, from the request to create it until it was removed) and where
    * the log is.
    */
   public static List<String> summary(
@@ -47,6 +49,7 @@ public final class BuildOutput {
       BuildStatus status,
       String failure,
       BuildResult.Timings timings,
+      Duration container,
       Path log) {
     List<String> lines = new ArrayList<>();
     lines.add("");
@@ -59,6 +62,13 @@ public final class BuildOutput {
     timings.install().ifPresent(time -> lines.add("perestroika: install time " + seconds(time)));
     timings.build().ifPresent(time -> lines.add("perestroika: build time " + seconds(time)));
     lines.add("perestroika: total time " + seconds(timings.total()));
+    // To the millisecond, unlike the times above: the farm's own share of a build (from push to
+    // vote) is what is left once this is taken away, and that share is held to under a second.
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "perestroika: container time %.3f s, created to removed",
+            container.toNanos() / 1e9));
     lines.add("perestroika: log " + log);
     return lines;
   }

@@ -120,12 +120,15 @@ public final class SbuildBuilder implements PackageBuilder {
               phases.put(phase.group(1), Duration.ofSeconds(Long.parseLong(phase.group(2))));
             }
           };
+      Duration container;
       try {
+        Instant created = clock.instant();
         exit =
             containers.run(
                 containerSpec(request, chroot, source, jobArgument),
                 request.limits().timeout(),
                 sink);
+        container = Duration.between(created, clock.instant());
         status =
             exit.timedOut()
                 ? BuildStatus.TIMED_OUT
@@ -145,7 +148,8 @@ public final class SbuildBuilder implements PackageBuilder {
           status == BuildStatus.SUCCEEDED
               ? List.of()
               : List.copyOf(beforeSummary.isEmpty() ? recent : beforeSummary);
-      BuildOutput.summary(request, status, "sbuild exited with " + exit.exitCode(), timings, log)
+      BuildOutput.summary(
+              request, status, "sbuild exited with " + exit.exitCode(), timings, container, log)
           .forEach(sink);
       if (source.stagedTree() != null) {
         runner.check(Command.of("rm", "-rf", out.resolve(source.stagedTree()).toString()));

@@ -121,10 +121,13 @@ public final class RpmBuilder implements PackageBuilder {
               recent.removeFirst();
             }
           };
+      Duration container;
       try {
+        Instant created = clock.instant();
         exit =
             containers.run(
                 containerSpec(request, source, staged, distTag), request.limits().timeout(), sink);
+        container = Duration.between(created, clock.instant());
       } catch (InterruptedException e) {
         BuildOutput.appendLine(logFile, "perestroika: build cancelled");
         throw e;
@@ -151,6 +154,7 @@ public final class RpmBuilder implements PackageBuilder {
                   + exit.exitCode()
                   + (exit.succeeded() ? " but left no binary RPM and SRPM" : ""),
               timings,
+              container,
               log)
           .forEach(sink);
       List<Artifact> artifacts = status == BuildStatus.SUCCEEDED ? artifacts(packages) : List.of();

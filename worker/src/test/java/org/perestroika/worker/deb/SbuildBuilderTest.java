@@ -191,6 +191,8 @@ class SbuildBuilderTest {
     List<String> log = Files.readAllLines(result.log());
     assertEquals(sbuild, log.subList(0, sbuild.size()));
     assertTrue(log.contains("perestroika: build hello-1 succeeded"), log::toString);
+    assertTrue(
+        log.contains("perestroika: container time 12.000 s, created to removed"), log::toString);
     assertTrue(log.contains("perestroika: log " + out.resolve(LOG)), log::toString);
     assertEquals(log, output);
 

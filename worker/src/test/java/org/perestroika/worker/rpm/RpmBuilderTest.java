@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,11 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.perestroika.core.debian.InvalidSourceException;
 import org.perestroika.core.model.BuildLimits;
 import org.perestroika.core.model.BuildRequest;
+import org.perestroika.core.model.BuildResult;
+import org.perestroika.core.model.BuildStatus;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.SourceCommits;
+import org.perestroika.core.process.ProcessCommandRunner;
+import org.perestroika.testing.TestingClock;
+import org.perestroika.worker.container.ContainerExit;
 import org.perestroika.worker.container.ContainerSpec;
+import org.perestroika.worker.container.FakeContainerRuntime;
 import org.perestroika.worker.container.Ownership;
+import org.perestroika.worker.image.ImageStore;
+import org.perestroika.worker.image.ToolImage;
 
 class RpmBuilderTest {
   static final Dist CENTOS7 =
@@ -161,6 +170,44 @@ class RpmBuilderTest {
         assertThrows(InvalidSourceException.class, () -> RpmSource.inspect(tree));
 
     assertTrue(e.getMessage().contains("holds 2 .spec files"), e.getMessage());
+  }
+
+  @Test
+  void theLogTellsHowLongTheContainerLivedToTheMillisecond() throws Exception {
+    TestingClock clock = TestingClock.at("2026-01-01T12:00:00Z");
+    FakeContainerRuntime containers =
+        new FakeContainerRuntime()
+            .withImage(
+                ToolImage.RPMBUILD.reference(),
+                Map.of(ImageStore.CONTEXT_LABEL, "0123456789abcdef0123"));
+    containers.thenRun(
+        (spec, lines) -> {
+          Path build = FakeContainerRuntime.hostPath(spec, "/build");
+          Files.writeString(build.resolve("perestroika-hello-1.0-1.el7~mos1.noarch.rpm"), "rpm");
+          Files.writeString(build.resolve("perestroika-hello-1.0-1.el7~mos1.src.rpm"), "srpm");
+          clock.advance(Duration.ofMillis(4321));
+          lines.accept("Wrote: /rpmbuild/SRPMS/perestroika-hello-1.0-1.el7~mos1.src.rpm");
+          return new ContainerExit(0, false);
+        });
+    RpmBuilder builder = new RpmBuilder(containers, new ProcessCommandRunner(), clock);
+    List<String> output = new ArrayList<>();
+
+    BuildResult result =
+        builder.build(
+            new BuildRequest(
+                "b3",
+                tree(SPEC),
+                CENTOS7,
+                BuildLimits.DEFAULTS,
+                work.resolve("out"),
+                Optional.empty()),
+            output::add);
+
+    assertEquals(BuildStatus.SUCCEEDED, result.status());
+    assertTrue(
+        output.contains("perestroika: container time 4.321 s, created to removed"),
+        output::toString);
+    assertEquals(Files.readAllLines(result.log()), output);
   }
 
   private Path tree(String spec) throws Exception {

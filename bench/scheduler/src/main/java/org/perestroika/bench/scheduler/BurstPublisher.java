@@ -18,10 +18,10 @@ final class BurstPublisher implements PackagePublisher {
 
   @Override
   public PublishOutcome publish(
-      Path changes, Dist dist, RepositoryRef repository, PublishTarget target) {
+      Path output, Dist dist, RepositoryRef repository, PublishTarget target) {
     long now = System.nanoTime();
-    // <builds>/<build id>/out/<name>.changes
-    String buildId = changes.getParent().getParent().getFileName().toString();
+    // <builds>/<build id>/out
+    String buildId = output.getParent().getFileName().toString();
     traces.byBuildId(buildId).ifPresent(t -> t.published = now);
     return new PublishOutcome(
         true,

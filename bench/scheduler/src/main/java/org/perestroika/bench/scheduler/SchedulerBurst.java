@@ -113,7 +113,11 @@ public final class SchedulerBurst {
                         Map.of(
                             "mos10.0",
                             new SchedulerConfig.ReleaseRoute(
-                                "mos10.0", List.of(BRANCH), DIST.name(), "proposed")))), Optional.empty()));
+                                "mos10.0", List.of(BRANCH), List.of(DIST.name()), "proposed")))),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            Map.of(DIST.name(), DIST));
   }
 
   public static void main(String[] args) throws Exception {

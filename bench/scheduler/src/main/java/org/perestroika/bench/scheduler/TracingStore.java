@@ -70,8 +70,9 @@ final class TracingStore implements BuildStore {
   }
 
   @Override
-  public boolean hasBuildFor(String gerritServer, int change, int patchset, BuildTrigger trigger) {
-    return timed(() -> store.hasBuildFor(gerritServer, change, patchset, trigger));
+  public List<BuildRecord> forPatchset(
+      String gerritServer, int change, int patchset, BuildTrigger trigger) {
+    return timed(() -> store.forPatchset(gerritServer, change, patchset, trigger));
   }
 
   @Override
