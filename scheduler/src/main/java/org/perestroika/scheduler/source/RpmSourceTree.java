@@ -2,6 +2,7 @@ package org.perestroika.scheduler.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.perestroika.core.debian.InvalidSourceException;
 import org.perestroika.core.file.FileTrees;
 import org.perestroika.core.process.Command;
-import org.perestroika.core.process.CommandResult;
 import org.perestroika.core.process.CommandRunner;
 
 /**
@@ -29,8 +28,10 @@ import org.perestroika.core.process.CommandRunner;
  * entry the commit's time, and each compressor runs with its options spelled out and without the
  * environment variables through which it would take others.
  *
- * <p>rpmspec expands the spec's macros to read it, shell and Lua ones included: the packaging's
- * code runs on this host, as the Jenkins jobs run it on a worker.
+ * <p>The spec is read as data ({@link SpecPreamble}): its Name, Version and Source0 with the spec's
+ * own plain macros expanded, and a spec that needs more, a shell or Lua macro say, is refused. The
+ * packaging is anyone's who pushes a change, and its code runs only in build containers, never on
+ * this host.
  */
 final class RpmSourceTree {
   private static final String SPECS = "rpm/SPECS/";
@@ -39,9 +40,8 @@ final class RpmSourceTree {
   /** Where the packaging waits until the spec has given the tree its name. */
   private static final String STAGE = ".rpm-packaging";
 
-  /** rpm takes Source without a number as Source0. */
-  private static final Pattern SOURCE0 =
-      Pattern.compile("Source0?\\s*:\\s*(\\S.*)", Pattern.CASE_INSENSITIVE);
+  /** Far beyond any spec: reading more would be a crafted spec's doing. */
+  private static final long MAX_SPEC_BYTES = 16L << 20;
 
   // They name the tree and the tarball's top directory: no separators, no leading dot.
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9._+-]*");
@@ -101,9 +101,13 @@ final class RpmSourceTree {
       unpack(packaging, commit, beside, stage);
       // Second, so that rpm/SOURCES/ wins when both have a file, as the Jenkins jobs' copies do.
       unpack(packaging, commit, sources, stage);
-      Path specCopy = stage.resolve(specFile.name());
-      Identity identity = identity(specCopy, where, specFile.path());
-      Optional<String> source0 = source0(specCopy, where, specFile.path());
+      SpecPreamble preamble =
+          SpecPreamble.read(
+              readSpec(stage.resolve(specFile.name()), where, specFile.path()),
+              where,
+              specFile.path());
+      Identity identity = identity(preamble, where, specFile.path());
+      Optional<String> source0 = preamble.source0File();
       Set<String> packaged =
           Stream.concat(beside.stream(), sources.stream())
               .map(Entry::name)
@@ -179,54 +183,43 @@ final class RpmSourceTree {
         .findFirst();
   }
 
-  /** The spec's name and version, as rpmbuild will read them. */
-  private Identity identity(Path specCopy, String where, String specPath) {
-    String output =
-        rpmspec(
-            where, specPath, "-q", "--srpm", "--qf", "%{name} %{version}\\n", specCopy.toString());
-    String[] fields = output.strip().split(" ");
-    if (fields.length != 2
-        || !NAME.matcher(fields[0]).matches()
-        || !VERSION.matcher(fields[1]).matches()) {
+  /** The spec's name and version, which name the tree and the tarball's top directory. */
+  private static Identity identity(SpecPreamble preamble, String where, String specPath) {
+    if (!NAME.matcher(preamble.name()).matches()
+        || !VERSION.matcher(preamble.version()).matches()) {
       throw new InvalidSourceException(
           where
-              + ": rpmspec reads the name and version '"
-              + output.strip()
-              + "' from "
+              + ": "
               + specPath
-              + ": give the spec a Name and a Version of letters, digits and . _ + (and ~ ^ in"
+              + " gives the name and version '"
+              + preamble.name()
+              + " "
+              + preamble.version()
+              + "': give the spec a Name and a Version of letters, digits and . _ + (and ~ ^ in"
               + " the version)");
     }
-    return new Identity(fields[0], fields[1]);
+    return new Identity(preamble.name(), preamble.version());
   }
 
-  /** The file name of the spec's Source0, the last part of a URL. */
-  private Optional<String> source0(Path specCopy, String where, String specPath) {
-    for (String line : rpmspec(where, specPath, "-P", specCopy.toString()).lines().toList()) {
-      Matcher tag = SOURCE0.matcher(line.strip());
-      if (tag.matches()) {
-        String value = tag.group(1).strip();
-        return Optional.of(value.substring(value.lastIndexOf('/') + 1));
+  /** The staged spec's text: an old spec's changelog may be Latin-1, which is no reason to fail. */
+  private static String readSpec(Path specCopy, String where, String specPath) {
+    try {
+      long size = Files.size(specCopy);
+      if (size > MAX_SPEC_BYTES) {
+        throw new InvalidSourceException(
+            where
+                + ": "
+                + specPath
+                + " holds "
+                + size
+                + " bytes, and the farm reads specs of up to "
+                + MAX_SPEC_BYTES
+                + ": keep the spec smaller");
       }
+      return new String(Files.readAllBytes(specCopy), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + specCopy + ": " + e.getMessage(), e);
     }
-    return Optional.empty();
-  }
-
-  private String rpmspec(String where, String specPath, String option, String... more) {
-    List<String> argv = new ArrayList<>(List.of("rpmspec", option));
-    argv.addAll(List.of(more));
-    CommandResult result = runner.run(Command.of(argv));
-    if (!result.succeeded()) {
-      throw new InvalidSourceException(
-          where
-              + ": rpmspec cannot read "
-              + specPath
-              + " (exit "
-              + result.exitCode()
-              + "): fix the spec so that rpmbuild can parse it\n"
-              + result.stderr().strip());
-    }
-    return result.stdout();
   }
 
   /**

@@ -22,10 +22,11 @@ public interface SourceAssembler {
    * <p>{@link PackageFormat#RPM}: the packaging holds exactly one {@code .spec}, at its top or in
    * {@code rpm/SPECS/}. The result is {@code <workDir>/<name>/}, holding that spec with the regular
    * files beside it and in {@code rpm/SOURCES/} (which wins when both have a file of the same
-   * name); the name and version are the spec's as {@code rpmspec -q --srpm} reads them. When the
-   * spec's Source0 (as {@code rpmspec -P} expands it) is a tarball the packaging lacks, ending in
-   * {@code .tar.gz}, {@code .tgz}, {@code .tar.xz} or {@code .tar.bz2}, it is made in the tree from
-   * the code commit, under {@code <name>-<version>/}: the commit as it is for a split pair, without
+   * name); the name and version are the spec's Name and Version, read as data with only the spec's
+   * own plain macros expanded (see {@code SpecPreamble}). When the spec's Source0 (or first
+   * unnumbered Source; the last part of a URL) is a tarball the packaging lacks, ending in {@code
+   * .tar.gz}, {@code .tgz}, {@code .tar.xz} or {@code .tar.bz2}, it is made in the tree from the
+   * code commit, under {@code <name>-<version>/}: the commit as it is for a split pair, without
    * rpm/ and the {@code .spec} files for a combined project. The result has no orig tarball.
    *
    * <p>The orig tarball and a made Source0 tarball depend on the commits alone: assembling the same
@@ -39,9 +40,9 @@ public interface SourceAssembler {
    * @throws org.perestroika.core.debian.InvalidSourceException naming the project and commit, when
    *     a commit or project does not exist; for deb, when the packaging has no debian/changelog,
    *     the code tree is empty, or the source format cannot be assembled; for rpm, when the
-   *     packaging holds no .spec or several, rpmspec cannot read the spec or gives no plain name
-   *     and version, or Source0 is neither in the packaging nor a tarball that a non-empty code
-   *     tree can make
+   *     packaging holds no .spec or several, the spec lacks a plain Name or Version, Name, Version
+   *     or Source0 needs more than the spec's plain macros or stands inside a conditional, or
+   *     Source0 is neither in the packaging nor a tarball that a non-empty code tree can make
    * @throws org.perestroika.core.debian.MalformedControlFileException when debian/changelog's top
    *     entry is malformed, naming the project and commit
    * @throws org.perestroika.core.EnvironmentException when the server cannot be reached or refuses

@@ -30,7 +30,7 @@ import org.perestroika.core.process.Command;
 import org.perestroika.core.process.CommandResult;
 import org.perestroika.testing.RecordingCommandRunner;
 
-/** The exact git, tar, rpmspec and compressor command lines of an rpm assembly. */
+/** The exact git, tar and compressor command lines of an rpm assembly, which runs no rpmspec. */
 class RpmSourceTreeTest {
   private static final String CODE = "acme/openstack/nova";
   private static final String SPEC = "acme/openstack-build/nova";
@@ -75,7 +75,7 @@ class RpmSourceTreeTest {
             "100644 rpm/SPECS/nova.spec"));
     scripted.listings.put(
         codeMirror + " " + CODE_COMMIT, listing("100644 setup.py", "040000 nova"));
-    scripted.source0 = TARBALL_URL + "nova-2024.1.0.tar.gz";
+    scripted.source0 = TARBALL_URL + "%{name}-%{version}.tar.gz";
   }
 
   @Test
@@ -112,8 +112,6 @@ class RpmSourceTreeTest {
                 + SPEC_COMMIT
                 + " -- :(literal)rpm/SOURCES/nova.conf :(literal)rpm/SOURCES/nova-wrapper",
             "tar -x -f " + packagingTar + " -C " + stage + " --strip-components=2",
-            "rpmspec -q --srpm --qf %{name} %{version}\\n " + stage.resolve("nova.spec"),
-            "rpmspec -P " + stage.resolve("nova.spec"),
             code + " ls-tree -z " + CODE_COMMIT,
             // The code commit as it is.
             code + archive + "--prefix=nova-2024.1.0/ --output=" + tar + " " + CODE_COMMIT,
@@ -162,8 +160,6 @@ class RpmSourceTreeTest {
                 + CODE_COMMIT
                 + " -- :(literal)rpm/SOURCES/nova.conf",
             "tar -x -f " + packagingTar + " -C " + stage + " --strip-components=2",
-            "rpmspec -q --srpm --qf %{name} %{version}\\n " + stage.resolve("nova.spec"),
-            "rpmspec -P " + stage.resolve("nova.spec"),
             prefix
                 + " -c tar.umask=0002 archive --format=tar --prefix=nova-2024.1.0/ --output="
                 + tar
@@ -194,7 +190,7 @@ class RpmSourceTreeTest {
         Stream.of(clearedVariables.split(" ")).collect(Collectors.toMap(v -> v, v -> "")),
         last().environment());
     assertEquals(List.of("nova-2024.1.0" + written), scripted.compressed);
-    assertEquals(List.of(file), list(source.tree()));
+    assertEquals(List.of(file, "nova-wrapper", "nova.conf", "nova.spec"), list(source.tree()));
     assertEquals(List.of("nova"), list(work));
   }
 
@@ -204,9 +200,16 @@ class RpmSourceTreeTest {
   void aSource0InThePackagingOrNoneIsNotMade(String source0) {
     scripted.source0 = source0;
 
-    assembleSplit();
+    AssembledSource source = assembleSplit();
 
-    assertEquals("rpmspec -P " + stage.resolve("nova.spec"), last().display());
+    assertEquals(
+        "tar -x -f "
+            + work.resolve(".rpm-packaging.tar")
+            + " -C "
+            + stage
+            + " --strip-components=2",
+        last().display());
+    assertEquals(List.of("nova-wrapper", "nova.conf", "nova.spec"), list(source.tree()));
   }
 
   @Test
@@ -258,10 +261,8 @@ class RpmSourceTreeTest {
   }
 
   @Test
-  void aSpecRpmspecCannotReadIsRefusedWithItsMessage() throws IOException {
-    scripted.rpmspecFailure =
-        "error: Version field must be present in package: (main package)\n"
-            + "error: query of specfile nova.spec failed, can't parse\n";
+  void aSpecWithoutVersionIsRefused() throws IOException {
+    scripted.version = null;
 
     InvalidSourceException e = assertThrows(InvalidSourceException.class, this::assembleSplit);
 
@@ -269,16 +270,40 @@ class RpmSourceTreeTest {
         SPEC
             + " at "
             + SPEC_COMMIT
-            + ": rpmspec cannot read rpm/SPECS/nova.spec (exit 1): fix the spec so that rpmbuild"
-            + " can parse it\n"
-            + scripted.rpmspecFailure.strip(),
+            + ": rpm/SPECS/nova.spec has no Version tag in its preamble: give the spec a Name and"
+            + " a Version of letters, digits and . _ + (and ~ ^ in the version)",
         e.getMessage());
     assertEquals(List.of(), list(work), "the staged packaging is removed");
   }
 
   @Test
+  void aShellMacroInTheNameIsRefusedAndNothingRunsAfterTheUnpacking() {
+    scripted.name = "%(id)";
+
+    InvalidSourceException e = assertThrows(InvalidSourceException.class, this::assembleSplit);
+
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                SPEC
+                    + " at "
+                    + SPEC_COMMIT
+                    + ": Name in rpm/SPECS/nova.spec uses %(id), which runs a shell command: the"
+                    + " farm reads Name, Version and Source0 without running the spec"),
+        e::getMessage);
+    assertEquals(
+        "tar -x -f "
+            + work.resolve(".rpm-packaging.tar")
+            + " -C "
+            + stage
+            + " --strip-components=2",
+        last().display());
+    assertEquals(List.of(), list(work));
+  }
+
+  @Test
   void aNameThatIsNoPlainWordIsRefused() {
-    scripted.query = "../nova 2024.1.0\n";
+    scripted.name = "../nova";
 
     InvalidSourceException e = assertThrows(InvalidSourceException.class, this::assembleSplit);
 
@@ -343,15 +368,19 @@ class RpmSourceTreeTest {
     }
   }
 
-  /** Answers as the mirrors, rpmspec and the compressors would; every other tool succeeds. */
+  /**
+   * Answers as the mirrors, tar and the compressors would; every other tool succeeds. tar writes
+   * the files that the git archive before it took, a spec of the fields below and empty others.
+   */
   private static final class Scripted {
     private static final CommandResult OK = new CommandResult(0, "", "");
 
     final Map<String, String> listings = new HashMap<>();
     final List<String> compressed = new ArrayList<>();
-    String query = "nova 2024.1.0\n";
+    String name = "nova";
+    String version = "2024.1.0";
     String source0;
-    String rpmspecFailure;
+    private List<String> archived = List.of();
 
     synchronized CommandResult answer(Command command) {
       List<String> argv = command.argv();
@@ -359,37 +388,51 @@ class RpmSourceTreeTest {
       switch (argv.get(0)) {
         case "git":
           int lsTree = argv.indexOf("ls-tree");
+          if (argv.contains("archive")) {
+            int paths = argv.indexOf("--");
+            archived = paths < 0 ? List.of() : argv.subList(paths + 1, argv.size());
+          }
           if (lsTree < 0) {
             return OK;
           }
           String mirror = argv.get(1).substring("--git-dir=".length());
           String key = mirror + " " + String.join(" ", argv.subList(lsTree + 2, argv.size()));
           return new CommandResult(0, listings.getOrDefault(key, ""), "");
-        case "rpmspec":
-          if (rpmspecFailure != null) {
-            return new CommandResult(1, "", rpmspecFailure);
+        case "tar":
+          Path dir = Path.of(argv.get(argv.indexOf("-C") + 1));
+          for (String path : archived) {
+            String file = path.substring(Math.max(path.lastIndexOf('/'), path.indexOf(')')) + 1);
+            write(dir.resolve(file), file.endsWith(".spec") ? spec() : "");
           }
-          return new CommandResult(
-              0,
-              argv.contains("-P")
-                  ? "Name: nova\nVersion: 2024.1.0\n"
-                      + (source0 == null ? "" : "Source0:  " + source0 + "\n")
-                      + "Source1: nova.conf\n\n%description\nNova.\n"
-                  : query,
-              "");
+          return OK;
         case "gzip", "xz", "bzip2":
           // What the next step moves into the tree.
           String extension = Map.of("gzip", ".gz", "xz", ".xz", "bzip2", ".bz2").get(argv.get(0));
           Path output = Path.of(last + extension);
           compressed.add(output.getFileName().toString());
-          try {
-            Files.createFile(output);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          write(output, "");
           return OK;
         default:
           return OK;
+      }
+    }
+
+    /** A spec as the packaging would hold it. */
+    private String spec() {
+      return "Name:           "
+          + name
+          + "\n"
+          + (version == null ? "" : "Version:        " + version + "\n")
+          + "Release:        1%{?dist}~mos1\n"
+          + (source0 == null ? "" : "Source0:        " + source0 + "\n")
+          + "Source1:        nova.conf\n\n%description\nNova.\n";
+    }
+
+    private static void write(Path file, String content) {
+      try {
+        Files.writeString(file, content);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }
