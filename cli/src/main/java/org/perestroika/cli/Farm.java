@@ -18,6 +18,7 @@ import org.perestroika.publisher.apt.AptRepositoryConfig;
 import org.perestroika.publisher.policy.VersionPolicy;
 import org.perestroika.publisher.signing.GpgKeyring;
 import org.perestroika.publisher.upstream.BaseDistroIndex;
+import org.perestroika.publisher.upstream.ParsedIndexCache;
 import org.perestroika.publisher.yum.YumPolicy;
 import org.perestroika.publisher.yum.YumRepository;
 import org.perestroika.worker.chroot.ChrootStore;
@@ -32,6 +33,8 @@ final class Farm implements AutoCloseable {
   final PerestroikaConfig config;
   final CommandRunner runner = new ProcessCommandRunner();
   final Clock clock = Clock.systemUTC();
+  // A scheduler publishes many times: what it read of unchanged base distro indices is kept.
+  private final ParsedIndexCache parsedIndices = new ParsedIndexCache();
   private DockerContainerRuntime containers;
 
   Farm(PerestroikaConfig config) {
@@ -128,7 +131,7 @@ final class Farm implements AutoCloseable {
   /** The base distribution's signed package index, as the dist's mirror serves it, cached. */
   BaseDistroIndex baseDistro(Dist dist) {
     return BaseDistroIndex.of(
-        dist, config.publisher().architectures(), config.upstreamDir(), runner);
+        dist, config.publisher().architectures(), config.upstreamDir(), runner, parsedIndices);
   }
 
   @Override

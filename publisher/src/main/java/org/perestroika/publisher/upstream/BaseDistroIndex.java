@@ -76,6 +76,7 @@ public final class BaseDistroIndex implements BaseDistro {
   private final Path cacheDir;
   private final HttpClient http;
   private final CommandRunner runner;
+  private final ParsedIndexCache parsed;
   private List<Path> packagesFiles;
   private Map<String, DebianVersion> highest;
 
@@ -114,6 +115,21 @@ public final class BaseDistroIndex implements BaseDistro {
       Path cacheDir,
       HttpClient http,
       CommandRunner runner) {
+    this(name, mirror, archive, architectures, cacheDir, http, runner, new ParsedIndexCache());
+  }
+
+  /**
+   * @param parsed the versions read from earlier instances' files, reused while those are the same
+   */
+  public BaseDistroIndex(
+      String name,
+      URI mirror,
+      Archive archive,
+      List<String> architectures,
+      Path cacheDir,
+      HttpClient http,
+      CommandRunner runner,
+      ParsedIndexCache parsed) {
     if (name == null || !name.matches("[a-z][a-z0-9.-]*")) {
       throw new IllegalArgumentException("base distro release '" + name + "' is not a codename");
     }
@@ -128,6 +144,7 @@ public final class BaseDistroIndex implements BaseDistro {
     this.cacheDir = cacheDir.toAbsolutePath().normalize();
     this.http = Objects.requireNonNull(http, "http");
     this.runner = Objects.requireNonNull(runner, "runner");
+    this.parsed = Objects.requireNonNull(parsed, "parsed");
   }
 
   /**
@@ -138,6 +155,16 @@ public final class BaseDistroIndex implements BaseDistro {
    */
   public static BaseDistroIndex of(
       Dist dist, List<String> architectures, Path cacheRoot, CommandRunner runner) {
+    return of(dist, architectures, cacheRoot, runner, new ParsedIndexCache());
+  }
+
+  /** The same, reusing what {@code parsed} read of unchanged files. */
+  public static BaseDistroIndex of(
+      Dist dist,
+      List<String> architectures,
+      Path cacheRoot,
+      CommandRunner runner,
+      ParsedIndexCache parsed) {
     Archive archive = ARCHIVES.get(dist.family());
     if (archive == null) {
       throw new IllegalArgumentException(
@@ -161,7 +188,8 @@ public final class BaseDistroIndex implements BaseDistro {
         architectures,
         cacheRoot.resolve(dist.name()),
         http,
-        runner);
+        runner,
+        parsed);
   }
 
   @Override
@@ -193,11 +221,18 @@ public final class BaseDistroIndex implements BaseDistro {
   @Override
   public synchronized Optional<DebianVersion> highestSourceVersion(String source) {
     if (highest == null) {
-      Map<String, DebianVersion> versions = new HashMap<>();
-      for (Path file : packagesFiles()) {
-        readSourceVersions(file, versions);
-      }
-      highest = versions;
+      List<Path> files = packagesFiles();
+      highest =
+          parsed.versions(
+              name,
+              files,
+              () -> {
+                Map<String, DebianVersion> versions = new HashMap<>();
+                for (Path file : files) {
+                  readSourceVersions(file, versions);
+                }
+                return versions;
+              });
     }
     return Optional.ofNullable(highest.get(source));
   }

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -104,6 +105,10 @@ class BaseDistroIndexTest {
   }
 
   private BaseDistroIndex index(URI mirror) {
+    return index(mirror, new ParsedIndexCache());
+  }
+
+  private BaseDistroIndex index(URI mirror, ParsedIndexCache parsed) {
     return new BaseDistroIndex(
         "bookworm",
         mirror,
@@ -112,7 +117,8 @@ class BaseDistroIndexTest {
         List.of("amd64"),
         dir.resolve("cache/bookworm"),
         HttpClient.newHttpClient(),
-        tools);
+        tools,
+        parsed);
   }
 
   @Test
@@ -180,6 +186,29 @@ class BaseDistroIndexTest {
         Optional.of(DebianVersion.parse("2.10-3+deb12u1")), changed.highestSourceVersion("hello"));
     assertEquals(commands + 2, tools.commandLines().size());
     assertTrue(tools.commandLines().get(commands).contains(".bookworm-updates.new"));
+  }
+
+  @Test
+  void indicesSharingAParsedCacheReadUnchangedFilesOnceAndChangedOnesAgain() throws IOException {
+    ParsedIndexCache parsed = new ParsedIndexCache();
+    assertEquals(
+        Optional.of(DebianVersion.parse("2.10-3")),
+        index(archive.uri(), parsed).highestSourceVersion("hello"));
+    // The same file, as a refresh would leave it: the next index takes what was read before.
+    Path packages = dir.resolve("cache/bookworm/bookworm/main/binary-amd64/Packages");
+    FileTime stamp = Files.getLastModifiedTime(packages);
+    String text = Files.readString(packages);
+    Files.writeString(packages, text.replace("2.10-3", "2.10-4"));
+    Files.setLastModifiedTime(packages, stamp);
+    assertEquals(
+        Optional.of(DebianVersion.parse("2.10-3")),
+        index(archive.uri(), parsed).highestSourceVersion("hello"));
+
+    archive.suite("bookworm-updates", UPDATES + "\nPackage: hello\nVersion: 2.10-3+deb12u1\n", "");
+    assertEquals(
+        Optional.of(DebianVersion.parse("2.10-4")),
+        index(archive.uri(), parsed).highestSourceVersion("hello"),
+        "a suite changed on the mirror: every file is read again");
   }
 
   @Test
