@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +27,6 @@ import org.perestroika.core.process.CommandRunner;
 import org.perestroika.core.version.DebianVersion;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
-import org.perestroika.publisher.mirror.ByHash;
 import org.perestroika.publisher.mirror.SnapshotException;
 import org.perestroika.publisher.mirror.SnapshotStore;
 import org.perestroika.publisher.policy.ChangelogPolicy;
@@ -55,8 +52,7 @@ public final class AptRepository {
 
   private final AptRepositoryConfig config;
   private final CommandRunner runner;
-  private final GpgKeyring keyring;
-  private final Gpgv gpgv;
+  private final SuiteSigner signer;
   private final SnapshotStore store;
   private final VersionPolicy policy;
   private final Optional<UploaderKeyring> uploaders;
@@ -69,9 +65,8 @@ public final class AptRepository {
       AptRepositoryConfig config, CommandRunner runner, GpgKeyring keyring, VersionPolicy policy) {
     this.config = Objects.requireNonNull(config, "config");
     this.runner = Objects.requireNonNull(runner, "runner");
-    this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.gpgv = new Gpgv(runner);
+    this.signer = new SuiteSigner(Objects.requireNonNull(keyring, "keyring"), new Gpgv(runner));
     // Every published file is shared with the previous snapshot: reprepro, gpg (see GpgKeyring)
     // and ByHash only ever add, unlink or replace files by rename there, never rewrite one. The
     // pool is one directory for all snapshots; finish() removes what no kept snapshot names.
@@ -639,7 +634,7 @@ public final class AptRepository {
           collectPoolGarbage(snapshot, reprepro);
           return value;
         },
-        () -> sign(snapshot, codenames, toExport, changed));
+        () -> signer.sign(snapshot, codenames, toExport, changed));
   }
 
   /**
@@ -694,57 +689,6 @@ public final class AptRepository {
   }
 
   /**
-   * Publishes the public key, signs the Release files of the suites that changed (every suite when
-   * the conf or the key did) and checks each new signature as a client would. Untouched suites keep
-   * their signatures: two gpg runs per suite add up over a release's six suites, and unchanged
-   * files let mirrors skip them.
-   */
-  private void sign(
-      SnapshotStore.Snapshot snapshot,
-      List<String> codenames,
-      List<String> exported,
-      Set<String> changed)
-      throws IOException {
-    Path dists = snapshot.publicDir().resolve("dists");
-    boolean keyChanged = exportKey(snapshot);
-    Path key = snapshot.publicDir().resolve("project").resolve(KEYRING_NAME);
-    List<String> toSign =
-        codenames.stream()
-            .filter(
-                codename ->
-                    keyChanged
-                        || exported.contains(codename)
-                        || changed.contains(codename)
-                        || !Files.isRegularFile(dists.resolve(codename).resolve("InRelease"))
-                        || !Files.isRegularFile(dists.resolve(codename).resolve("Release.gpg")))
-            .toList();
-    for (String codename : toSign) {
-      Path suite = dists.resolve(codename);
-      Path release = suite.resolve("Release");
-      if (!Files.isRegularFile(release)) {
-        throw new PublishException("reprepro wrote no " + release);
-      }
-      // Clients fetch indices by hash, so a switch of snapshots between their reads is harmless.
-      ByHash.declare(release);
-      ByHash.link(
-          suite,
-          snapshot.kept().stream()
-              .map(kept -> kept.resolve(snapshot.dir().relativize(suite)))
-              .toList());
-      keyring.clearsign(release, suite.resolve("InRelease"));
-      keyring.detachSign(release, suite.resolve("Release.gpg"));
-    }
-    for (String codename : toSign) {
-      Path suite = dists.resolve(codename);
-      gpgv.verifyClearsigned(key, suite.resolve("InRelease"));
-      gpgv.verifyDetached(key, suite.resolve("Release.gpg"), suite.resolve("Release"));
-    }
-    if (keyChanged) {
-      gpgv.verifyDetached(key, GpgKeyring.signatureOf(key), key);
-    }
-  }
-
-  /**
    * Deletes the pool files that no kept snapshot names any more, and records which files this
    * snapshot leaves unnamed. Files an older snapshot may still name stay, so readers of every kept
    * snapshot (clients mid-update, a mirror sync holding a pin) find all they were promised.
@@ -754,34 +698,6 @@ public final class AptRepository {
     PoolLedger ledger = PoolLedger.read(snapshot.dir());
     reprepro.deleteIfUnreferenced(ledger.releasable(snapshot.oldestKept()));
     ledger.next(reprepro.unreferenced(), snapshot.previousNumber()).write(snapshot.dir());
-  }
-
-  /**
-   * Writes project/mos-archive-keyring.gpg and its .sig, unless the key is unchanged.
-   *
-   * @return whether the key changed
-   */
-  private boolean exportKey(SnapshotStore.Snapshot snapshot) throws IOException {
-    Path project = snapshot.publicDir().resolve("project");
-    Files.createDirectories(project);
-    Path key = project.resolve(KEYRING_NAME);
-    Path fresh = project.resolve(KEYRING_NAME + ".new");
-    keyring.exportPublicKey(fresh);
-    if (Files.isRegularFile(key)
-        && Files.isRegularFile(GpgKeyring.signatureOf(key))
-        && Arrays.equals(Files.readAllBytes(key), Files.readAllBytes(fresh))) {
-      // Keeping the old signature keeps the file byte-identical for mirrors.
-      Files.delete(fresh);
-      return false;
-    }
-    keyring.signKeyring(fresh);
-    // The signature covers the key's bytes, not its name, so both move over unchanged.
-    Files.move(fresh, key, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(
-        GpgKeyring.signatureOf(fresh),
-        GpgKeyring.signatureOf(key),
-        StandardCopyOption.REPLACE_EXISTING);
-    return true;
   }
 
   private static List<String> codenames(SnapshotStore.Snapshot snapshot) throws IOException {

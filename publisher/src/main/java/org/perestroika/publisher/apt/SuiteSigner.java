@@ -1,0 +1,164 @@
+package org.perestroika.publisher.apt;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.perestroika.publisher.PublishException;
+import org.perestroika.publisher.mirror.ByHash;
+import org.perestroika.publisher.mirror.SnapshotStore;
+import org.perestroika.publisher.signing.GpgKeyring;
+import org.perestroika.publisher.signing.Gpgv;
+
+/**
+ * Signs a snapshot's suites: publishes the public key, declares and links the by-hash indices of
+ * each suite to sign, writes its InRelease and Release.gpg and checks both with gpgv as a client
+ * would. Suites are signed side by side: each is a few short gpg and gpgv runs that mostly wait on
+ * process start-up, and a new repository has a release's six suites to sign at once.
+ */
+final class SuiteSigner {
+  /** Enough to keep two cores busy while each run waits on its own start-up. */
+  private static final int MAX_THREADS = 3;
+
+  private final GpgKeyring keyring;
+  private final Gpgv gpgv;
+
+  SuiteSigner(GpgKeyring keyring, Gpgv gpgv) {
+    this.keyring = keyring;
+    this.gpgv = gpgv;
+  }
+
+  /**
+   * Publishes the public key, signs the Release files of the suites that changed (every suite when
+   * the conf or the key did) and checks each new signature. Untouched suites keep their signatures:
+   * unchanged files let mirrors skip them.
+   *
+   * @param exported the suites reprepro exported anew
+   * @param changed the suites whose contents changed
+   */
+  void sign(
+      SnapshotStore.Snapshot snapshot,
+      List<String> codenames,
+      List<String> exported,
+      Set<String> changed)
+      throws IOException {
+    Path dists = snapshot.publicDir().resolve("dists");
+    boolean keyChanged = exportKey(snapshot);
+    Path key = snapshot.publicDir().resolve("project").resolve(AptRepository.KEYRING_NAME);
+    List<String> toSign =
+        codenames.stream()
+            .filter(
+                codename ->
+                    keyChanged
+                        || exported.contains(codename)
+                        || changed.contains(codename)
+                        || !Files.isRegularFile(dists.resolve(codename).resolve("InRelease"))
+                        || !Files.isRegularFile(dists.resolve(codename).resolve("Release.gpg")))
+            .toList();
+    List<Runnable> work = new ArrayList<>();
+    for (String codename : toSign) {
+      work.add(() -> signSuite(snapshot, dists.resolve(codename), key));
+    }
+    if (keyChanged) {
+      work.add(() -> gpgv.verifyDetached(key, GpgKeyring.signatureOf(key), key));
+    }
+    runAll(work);
+  }
+
+  private void signSuite(SnapshotStore.Snapshot snapshot, Path suite, Path key) {
+    Path release = suite.resolve("Release");
+    if (!Files.isRegularFile(release)) {
+      throw new PublishException("reprepro wrote no " + release);
+    }
+    // Clients fetch indices by hash, so a switch of snapshots between their reads is harmless.
+    ByHash.declare(release);
+    ByHash.link(
+        suite,
+        snapshot.kept().stream()
+            .map(kept -> kept.resolve(snapshot.dir().relativize(suite)))
+            .toList());
+    keyring.clearsign(release, suite.resolve("InRelease"));
+    keyring.detachSign(release, suite.resolve("Release.gpg"));
+    gpgv.verifyClearsigned(key, suite.resolve("InRelease"));
+    gpgv.verifyDetached(key, suite.resolve("Release.gpg"), release);
+  }
+
+  /**
+   * Runs every task, several at once, and waits for all of them, so nothing still writes into a
+   * snapshot that a failure is about to delete; the first failure is thrown, the others suppressed.
+   */
+  private static void runAll(List<Runnable> work) {
+    if (work.isEmpty()) {
+      return;
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(Math.min(MAX_THREADS, work.size()));
+    try {
+      List<Future<?>> running = work.stream().<Future<?>>map(threads::submit).toList();
+      RuntimeException failure = null;
+      boolean interrupted = false;
+      for (Future<?> task : running) {
+        while (true) {
+          try {
+            task.get();
+            break;
+          } catch (ExecutionException e) {
+            RuntimeException cause =
+                e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+            if (failure == null) {
+              failure = cause;
+            } else {
+              failure.addSuppressed(cause);
+            }
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // still wait: the task works in the snapshot
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      threads.shutdown();
+    }
+  }
+
+  /**
+   * Writes project/mos-archive-keyring.gpg and its .sig, unless the key is unchanged.
+   *
+   * @return whether the key changed
+   */
+  private boolean exportKey(SnapshotStore.Snapshot snapshot) throws IOException {
+    Path project = snapshot.publicDir().resolve("project");
+    Files.createDirectories(project);
+    Path key = project.resolve(AptRepository.KEYRING_NAME);
+    Path fresh = project.resolve(AptRepository.KEYRING_NAME + ".new");
+    keyring.exportPublicKey(fresh);
+    if (Files.isRegularFile(key)
+        && Files.isRegularFile(GpgKeyring.signatureOf(key))
+        && Arrays.equals(Files.readAllBytes(key), Files.readAllBytes(fresh))) {
+      // Keeping the old signature keeps the file byte-identical for mirrors.
+      Files.delete(fresh);
+      return false;
+    }
+    keyring.signKeyring(fresh);
+    // The signature covers the key's bytes, not its name, so both move over unchanged.
+    Files.move(fresh, key, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        GpgKeyring.signatureOf(fresh),
+        GpgKeyring.signatureOf(key),
+        StandardCopyOption.REPLACE_EXISTING);
+    return true;
+  }
+}
