@@ -407,6 +407,19 @@ class SchedulerIT {
         lines.toString());
   }
 
+  @Test
+  @Order(14)
+  void aTerminatedSchedulerSaysItStopsAndWhatBecomesOfItsBuilds() throws Exception {
+    scheduler.destroy();
+    assertTrue(scheduler.waitFor(60, TimeUnit.SECONDS), "SIGTERM ended the scheduler");
+    List<String> lines = Files.readAllLines(work.resolve("scheduler-" + runs).resolve("stdout"));
+    assertTrue(
+        lines.contains(
+            "<6>[scheduler] stopping: builds still running are queued again at the next start"),
+        lines.toString());
+    assertTrue(lines.contains("<6>[scheduler] stopped"), lines.toString());
+  }
+
   private static HttpResponse<String> webhook(String secret, String body) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(api + "/webhook/gerrit"))

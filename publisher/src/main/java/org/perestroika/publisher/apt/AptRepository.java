@@ -271,11 +271,16 @@ public final class AptRepository {
   }
 
   /**
-   * Whether a suite's Release file lists only empty Packages and Sources indices, which spares
-   * asking reprepro what it holds. Every committed snapshot's Release files match its database.
+   * Whether a suite's Release file lists only empty Packages and Sources indices, or the suite has
+   * no directory at all, which spares asking reprepro what it holds. Every committed snapshot's
+   * Release files match its database, and every suite of its conf was exported: a suite without a
+   * directory is one this publish adds, such as each suite of a new repository.
    */
   private static boolean holdsNothing(Path suite) throws IOException {
     Path release = suite.resolve("Release");
+    if (!Files.exists(suite)) {
+      return true;
+    }
     if (!Files.isRegularFile(release)) {
       return false;
     }

@@ -8,11 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.perestroika.publisher.PublishException;
+import org.perestroika.publisher.SideBySide;
 import org.perestroika.publisher.mirror.ByHash;
 import org.perestroika.publisher.mirror.SnapshotStore;
 import org.perestroika.publisher.signing.GpgKeyring;
@@ -21,13 +18,10 @@ import org.perestroika.publisher.signing.Gpgv;
 /**
  * Signs a snapshot's suites: publishes the public key, declares and links the by-hash indices of
  * each suite to sign, writes its InRelease and Release.gpg and checks both with gpgv as a client
- * would. Suites are signed side by side: each is a few short gpg and gpgv runs that mostly wait on
- * process start-up, and a new repository has a release's six suites to sign at once.
+ * would. Suites are signed side by side: a new repository has a release's six suites to sign at
+ * once.
  */
 final class SuiteSigner {
-  /** Enough to keep two cores busy while each run waits on its own start-up. */
-  private static final int MAX_THREADS = 3;
-
   private final GpgKeyring keyring;
   private final Gpgv gpgv;
 
@@ -70,7 +64,7 @@ final class SuiteSigner {
     if (keyChanged) {
       work.add(() -> gpgv.verifyDetached(key, GpgKeyring.signatureOf(key), key));
     }
-    runAll(work);
+    SideBySide.runAll(work);
   }
 
   private void signSuite(SnapshotStore.Snapshot snapshot, Path suite, Path key) {
@@ -89,49 +83,6 @@ final class SuiteSigner {
     keyring.detachSign(release, suite.resolve("Release.gpg"));
     gpgv.verifyClearsigned(key, suite.resolve("InRelease"));
     gpgv.verifyDetached(key, suite.resolve("Release.gpg"), release);
-  }
-
-  /**
-   * Runs every task, several at once, and waits for all of them, so nothing still writes into a
-   * snapshot that a failure is about to delete; the first failure is thrown, the others suppressed.
-   */
-  private static void runAll(List<Runnable> work) {
-    if (work.isEmpty()) {
-      return;
-    }
-    ExecutorService threads = Executors.newFixedThreadPool(Math.min(MAX_THREADS, work.size()));
-    try {
-      List<Future<?>> running = work.stream().<Future<?>>map(threads::submit).toList();
-      RuntimeException failure = null;
-      boolean interrupted = false;
-      for (Future<?> task : running) {
-        while (true) {
-          try {
-            task.get();
-            break;
-          } catch (ExecutionException e) {
-            RuntimeException cause =
-                e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-            if (failure == null) {
-              failure = cause;
-            } else {
-              failure.addSuppressed(cause);
-            }
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true; // still wait: the task works in the snapshot
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      if (failure != null) {
-        throw failure;
-      }
-    } finally {
-      threads.shutdown();
-    }
   }
 
   /**

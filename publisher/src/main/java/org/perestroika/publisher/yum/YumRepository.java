@@ -28,6 +28,7 @@ import org.perestroika.core.version.RpmVersion;
 import org.perestroika.publisher.InvalidUploadException;
 import org.perestroika.publisher.PublishException;
 import org.perestroika.publisher.PublishResult;
+import org.perestroika.publisher.SideBySide;
 import org.perestroika.publisher.client.ClientRepositories;
 import org.perestroika.publisher.mirror.SnapshotException;
 import org.perestroika.publisher.mirror.SnapshotStore;
@@ -225,16 +226,19 @@ public final class YumRepository {
 
     Set<Suite> suites = new LinkedHashSet<>(SUITES);
     suites.add(target.suite());
+    // Each repository is indexed and signed on its own; a new tree has a dozen of them.
+    List<Runnable> indexing = new ArrayList<>();
     for (Suite suite : suites) {
       for (Path relative :
           List.of(binaryDir(target.release(), suite), sourceDir(target.release(), suite))) {
         Path repository = tree.resolve(relative);
         Files.createDirectories(repository.resolve(packagesName(relative)));
         if (changed.contains(repository) || !isIndexed(repository)) {
-          index(repository);
+          indexing.add(() -> index(repository));
         }
       }
     }
+    SideBySide.runAll(indexing);
     Path key =
         tree.resolve(binaryDir(target.release(), Suite.BASE)).resolve(keyName(target.release()));
     keyring.exportArmoredPublicKey(key);

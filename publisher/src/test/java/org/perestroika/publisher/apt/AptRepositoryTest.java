@@ -210,16 +210,8 @@ class AptRepositoryTest {
     String list = reprepro + " --list-format " + LIST_FORMAT + " listfilter mos10.0-proposed";
     Path key = snapshot.resolve("public/project/mos-archive-keyring.gpg");
     List<String> expected = new ArrayList<>();
+    // The release's other suites are new in this snapshot: there is nothing to ask them.
     expected.add(list + " $Source (== perestroika-hello)");
-    for (String suite : List.of("", "-updates", "-security", "-holdback", "-hotfix")) {
-      expected.add(
-          reprepro
-              + " --list-format "
-              + LIST_FORMAT
-              + " listfilter mos10.0"
-              + suite
-              + " $Source (== perestroika-hello)");
-    }
     expected.add(
         reprepro
             + " --export=never --ignore=wrongdistribution include mos10.0-proposed "
@@ -299,7 +291,7 @@ class AptRepositoryTest {
                         + V2
                         + " or a higher version"))),
         result);
-    assertEquals(6, tools.commandLines().size());
+    assertEquals(1, tools.commandLines().size());
     assertTrue(tools.commandLines().stream().allMatch(line -> line.contains(" listfilter ")));
     assertFalse(Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     assertEquals(List.of(".spare", "lock", "shared"), snapshotEntries());
@@ -359,16 +351,8 @@ class AptRepositoryTest {
                         + " or a higher version"))),
         result);
     assertEquals(
-        List.of(
-            "mos10.0-proposed",
-            "mos10.0",
-            "mos10.0-updates",
-            "mos10.0-security",
-            "mos10.0-holdback",
-            "mos10.0-hotfix",
-            "mos9.0",
-            "mos9.0-updates",
-            "mos9.0-security"),
+        // mos10.0's other suites are new in this snapshot, so only mos9.0's are asked.
+        List.of("mos10.0-proposed", "mos9.0", "mos9.0-updates", "mos9.0-security"),
         tools.commandLines().subList(from, tools.commandLines().size()).stream()
             .map(
                 line ->
