@@ -129,6 +129,10 @@ class SchedulerIT {
     assertTrue(message.contains("Perestroika build b"), message);
     assertTrue(message.contains("\nbookworm (b"), message);
     assertTrue(message.contains(api + "/api/builds/b"), message);
+    // A test repository holds the one suite the change was published to.
+    assertEquals(
+        List.of("mos10.0-proposed"),
+        listing(work.resolve("mirror/review/CR-" + change.number() + "/debian/dists")));
     aptInstall(message);
   }
 
@@ -161,6 +165,10 @@ class SchedulerIT {
     section = section.substring(0, section.indexOf("\n\n") + 1);
     assertTrue(section.contains("repo_gpgcheck=1"), section);
     assertTrue(section.contains("gpgkey=" + api + "/repos/review/CR-"), section);
+    // The proposed repositories, and the key beside where the os packages would be.
+    Path release = work.resolve("mirror/review/CR-" + change.number() + "/centos-7/mos10.0");
+    assertEquals(List.of("os", "proposed"), listing(release));
+    assertEquals(List.of("RPM-GPG-KEY-MOS10.0"), listing(release.resolve("os/x86_64")));
 
     Path repo = Files.writeString(work.resolve("review.repo"), section);
     try (DockerContainerRuntime docker =
@@ -452,6 +460,13 @@ class SchedulerIT {
         new String(ssh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(ssh.waitFor(60, TimeUnit.SECONDS));
     return output;
+  }
+
+  /** The names in a directory, sorted. */
+  private static List<String> listing(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -27,7 +27,8 @@ import org.perestroika.publisher.yum.YumRepository;
  * Every repository this publisher signs, under one root: the release mirror at {@code
  * <root>/<family>} (the spec's {@code $(MOS_MIRROR)/ubuntu}) and test repositories at {@code
  * <root>/<path>/<family>}, such as {@code review/CR-1234/debian}; apt trees for deb dists, yum
- * trees for rpm dists.
+ * trees for rpm dists. A test repository holds only the suites published to, the mirror every suite
+ * of each of its releases.
  */
 public final class RepositoryPublisher implements PackagePublisher {
   private final Path root;
@@ -63,13 +64,18 @@ public final class RepositoryPublisher implements PackagePublisher {
 
   /** The apt repository of a deb dist's OS family within a repository tree. */
   public AptRepository apt(Dist dist, RepositoryRef repository) {
+    AptRepositoryConfig config = settings.apply(familyTree(dist, repository));
     return new AptRepository(
-        settings.apply(familyTree(dist, repository)), runner, keyring, policies.apply(dist));
+        repository.isMirror() ? config : config.withPublishedSuitesOnly(),
+        runner,
+        keyring,
+        policies.apply(dist));
   }
 
   /** The yum repository of an rpm dist's OS family within a repository tree. */
   public YumRepository yum(Dist dist, RepositoryRef repository) {
-    return yumTrees.apply(familyTree(dist, repository));
+    YumRepository tree = yumTrees.apply(familyTree(dist, repository));
+    return repository.isMirror() ? tree : tree.withPublishedSuitesOnly();
   }
 
   /** The URL clients use for that repository's root. */

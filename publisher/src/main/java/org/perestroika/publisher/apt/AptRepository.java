@@ -150,7 +150,12 @@ public final class AptRepository {
             + " to "
             + codename,
         snapshot -> {
-          boolean confChanged = writeConf(snapshot, target.release());
+          boolean confChanged =
+              writeConf(
+                  snapshot,
+                  config.everySuite()
+                      ? DistributionsFile.codenames(List.of(target.release()))
+                      : List.of(target.codename()));
           Reprepro reprepro = new Reprepro(runner, snapshot.dir());
           Map<String, List<HeldPackage>> before = bySource(reprepro.listSources(codename, sources));
           List<PolicyViolation> violations =
@@ -524,7 +529,7 @@ public final class AptRepository {
     change(
         "create the suites of " + release,
         snapshot -> {
-          boolean confChanged = writeConf(snapshot, release);
+          boolean confChanged = writeConf(snapshot, DistributionsFile.codenames(List.of(release)));
           if (!confChanged && isComplete(snapshot)) {
             return SnapshotStore.Outcome.abandon(null);
           }
@@ -567,20 +572,21 @@ public final class AptRepository {
   }
 
   /**
-   * Regenerates conf/distributions for the releases it already names plus {@code release}.
+   * Regenerates conf/distributions for the suites it already names plus {@code added}.
    *
    * @return whether it differs from the previous snapshot's
    */
-  private boolean writeConf(SnapshotStore.Snapshot snapshot, Release release) throws IOException {
+  private boolean writeConf(SnapshotStore.Snapshot snapshot, List<String> added)
+      throws IOException {
     Path conf = snapshot.dir().resolve("conf");
     Path distributions = conf.resolve("distributions");
     Files.createDirectories(conf);
     String previous =
         Files.exists(distributions) ? Files.readString(distributions, StandardCharsets.UTF_8) : "";
-    Set<Release> releases =
-        new LinkedHashSet<>(DistributionsFile.releases(previous, distributions.toString()));
-    releases.add(release);
-    String text = DistributionsFile.render(config, new ArrayList<>(releases));
+    List<String> codenames =
+        DistributionsFile.withSuites(
+            DistributionsFile.codenames(previous, distributions.toString()), added);
+    String text = DistributionsFile.render(config, codenames);
     if (text.equals(previous)) {
       return false;
     }
@@ -706,7 +712,9 @@ public final class AptRepository {
   }
 
   private static List<String> codenames(SnapshotStore.Snapshot snapshot) throws IOException {
-    return DistributionsFile.codenames(releases(snapshot));
+    Path distributions = snapshot.dir().resolve("conf").resolve("distributions");
+    return DistributionsFile.codenames(
+        Files.readString(distributions, StandardCharsets.UTF_8), distributions.toString());
   }
 
   /** The releases conf/distributions describes. */

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param lockTimeout how long a publish waits for another one to the same root
  * @param uploadersKeyring the public keys whose clearsigned uploads are accepted; empty accepts
  *     uploads unsigned, as from this host's own builds
+ * @param everySuite whether a release gets all its suites at once, as a release mirror does, or
+ *     only those published to, as a change's test repository does
  */
 public record AptRepositoryConfig(
     Path root,
@@ -32,7 +34,8 @@ public record AptRepositoryConfig(
     int keepSnapshots,
     Path clientKeyring,
     Duration lockTimeout,
-    Optional<Path> uploadersKeyring) {
+    Optional<Path> uploadersKeyring,
+    boolean everySuite) {
 
   public static final List<String> DEFAULT_ARCHITECTURES = List.of("amd64", "source");
   public static final List<String> DEFAULT_COMPONENTS = List.of("main", "restricted");
@@ -95,7 +98,8 @@ public record AptRepositoryConfig(
         DEFAULT_KEEP_SNAPSHOTS,
         DEFAULT_CLIENT_KEYRING,
         DEFAULT_LOCK_TIMEOUT,
-        Optional.empty());
+        Optional.empty(),
+        true);
   }
 
   public AptRepositoryConfig withOriginAndLabel(String newOrigin, String newLabel) {
@@ -108,7 +112,8 @@ public record AptRepositoryConfig(
         keepSnapshots,
         clientKeyring,
         lockTimeout,
-        uploadersKeyring);
+        uploadersKeyring,
+        everySuite);
   }
 
   public AptRepositoryConfig withArchitectures(List<String> newArchitectures) {
@@ -121,7 +126,8 @@ public record AptRepositoryConfig(
         keepSnapshots,
         clientKeyring,
         lockTimeout,
-        uploadersKeyring);
+        uploadersKeyring,
+        everySuite);
   }
 
   public AptRepositoryConfig withKeepSnapshots(int newKeepSnapshots) {
@@ -134,7 +140,8 @@ public record AptRepositoryConfig(
         newKeepSnapshots,
         clientKeyring,
         lockTimeout,
-        uploadersKeyring);
+        uploadersKeyring,
+        everySuite);
   }
 
   public AptRepositoryConfig withClientKeyring(Path newClientKeyring) {
@@ -147,7 +154,8 @@ public record AptRepositoryConfig(
         keepSnapshots,
         newClientKeyring,
         lockTimeout,
-        uploadersKeyring);
+        uploadersKeyring,
+        everySuite);
   }
 
   public AptRepositoryConfig withLockTimeout(Duration newLockTimeout) {
@@ -160,7 +168,8 @@ public record AptRepositoryConfig(
         keepSnapshots,
         clientKeyring,
         newLockTimeout,
-        uploadersKeyring);
+        uploadersKeyring,
+        everySuite);
   }
 
   public AptRepositoryConfig withUploadersKeyring(Optional<Path> newUploadersKeyring) {
@@ -173,7 +182,23 @@ public record AptRepositoryConfig(
         keepSnapshots,
         clientKeyring,
         lockTimeout,
-        newUploadersKeyring);
+        newUploadersKeyring,
+        everySuite);
+  }
+
+  /** The same, for a test repository: a release gets only the suites published to. */
+  public AptRepositoryConfig withPublishedSuitesOnly() {
+    return new AptRepositoryConfig(
+        root,
+        origin,
+        label,
+        architectures,
+        components,
+        keepSnapshots,
+        clientKeyring,
+        lockTimeout,
+        uploadersKeyring,
+        false);
   }
 
   private static String fieldText(String what, String value) {

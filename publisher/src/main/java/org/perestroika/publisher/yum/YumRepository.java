@@ -61,6 +61,7 @@ public final class YumRepository {
   private final YumPolicy policy;
   private final int keepSnapshots;
   private final Duration lockTimeout;
+  private final List<Suite> standingSuites;
 
   /**
    * @param root the family's tree, such as {@code <mirror>/centos-7}; becomes a link to the current
@@ -73,12 +74,32 @@ public final class YumRepository {
       YumPolicy policy,
       int keepSnapshots,
       Duration lockTimeout) {
+    this(root, runner, keyring, policy, keepSnapshots, lockTimeout, SUITES);
+  }
+
+  private YumRepository(
+      Path root,
+      CommandRunner runner,
+      GpgKeyring keyring,
+      YumPolicy policy,
+      int keepSnapshots,
+      Duration lockTimeout,
+      List<Suite> standingSuites) {
+    this.standingSuites = List.copyOf(standingSuites);
     this.root = root.toAbsolutePath().normalize();
     this.runner = Objects.requireNonNull(runner, "runner");
     this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.keepSnapshots = keepSnapshots;
     this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+  }
+
+  /**
+   * The same tree as a change's test repository: it gets only the suites published to, where a
+   * release mirror gets each release's standing suites at once.
+   */
+  public YumRepository withPublishedSuitesOnly() {
+    return new YumRepository(root, runner, keyring, policy, keepSnapshots, lockTimeout, List.of());
   }
 
   public Path root() {
@@ -224,7 +245,7 @@ public final class YumRepository {
     }
     FileTrees.delete(incoming);
 
-    Set<Suite> suites = new LinkedHashSet<>(SUITES);
+    Set<Suite> suites = new LinkedHashSet<>(standingSuites);
     suites.add(target.suite());
     // Each repository is indexed and signed on its own; a new tree has a dozen of them.
     List<Runnable> indexing = new ArrayList<>();
@@ -240,7 +261,8 @@ public final class YumRepository {
     }
     SideBySide.runAll(indexing);
     Path key =
-        tree.resolve(binaryDir(target.release(), Suite.BASE)).resolve(keyName(target.release()));
+        Files.createDirectories(tree.resolve(binaryDir(target.release(), Suite.BASE)))
+            .resolve(keyName(target.release()));
     keyring.exportArmoredPublicKey(key);
     log.info("published {} to {} in {}", upload.source().describe(), target, root);
     return SnapshotStore.Outcome.commit(published(target, upload));
@@ -270,7 +292,7 @@ public final class YumRepository {
   }
 
   private boolean isComplete(Path tree, PublishTarget target) {
-    for (Suite suite : SUITES) {
+    for (Suite suite : standingSuites) {
       if (!isIndexed(tree.resolve(binaryDir(target.release(), suite)))
           || !isIndexed(tree.resolve(sourceDir(target.release(), suite)))) {
         return false;

@@ -19,7 +19,9 @@ class DistributionsFileTest {
   void matchesTheGoldenFile() throws IOException {
     assertEquals(
         Golden.read("golden/apt/conf-distributions"),
-        DistributionsFile.render(config, List.of(new Release("mos10.0"), new Release("mos10.1"))));
+        DistributionsFile.render(
+            config,
+            DistributionsFile.codenames(List.of(new Release("mos10.0"), new Release("mos10.1")))));
   }
 
   @Test
@@ -27,7 +29,9 @@ class DistributionsFileTest {
     List<Release> releases = List.of(new Release("mos10.0"), new Release("mos9.2"));
     assertEquals(
         releases,
-        DistributionsFile.releases(DistributionsFile.render(config, releases), "distributions"));
+        DistributionsFile.releases(
+            DistributionsFile.render(config, DistributionsFile.codenames(releases)),
+            "distributions"));
     assertEquals(List.of(), DistributionsFile.releases("", "distributions"));
   }
 
@@ -49,6 +53,19 @@ class DistributionsFileTest {
             "mos10.0-holdback",
             "mos10.0-hotfix"),
         DistributionsFile.codenames(List.of(new Release("mos10.0"))));
+  }
+
+  @Test
+  void aTestRepositorysConfListsOnlyTheSuitesPublishedToInReleaseAndSpecOrder() {
+    List<String> one = DistributionsFile.withSuites(List.of(), List.of("mos10.0-proposed"));
+    assertEquals(List.of("mos10.0-proposed"), one);
+    String text = DistributionsFile.render(config, one);
+    assertEquals(one, DistributionsFile.codenames(text, "distributions"));
+    assertEquals(
+        List.of("mos10.0", "mos10.0-proposed", "mos9.0-updates"),
+        DistributionsFile.withSuites(
+            DistributionsFile.codenames(text, "distributions"),
+            List.of("mos9.0-updates", "mos10.0", "mos10.0-proposed")));
   }
 
   static final class Golden {
