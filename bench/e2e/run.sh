@@ -208,7 +208,7 @@ write_section e2e <<EOF
 
 \`RUNS=$RUNS bench/e2e/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine); $(java -version 2>&1 | head -n 1).
 A real Gerrit $(sed -n 's/.*<gerrit.version>\(.*\)<\/gerrit.version>.*/\1/p' "$repo_dir/testing-gerrit/pom.xml") (testing-gerrit, in-memory, its own JVM) and \`bin/perestroika scheduler\` in a process of its own (launched as the
-systemd unit does, so with the launcher's \`$(sed -n 's/^exec java \(.*\) -jar .*/\1/p' "$repo_dir/bin/perestroika")\`; local dispatch, 2 slots, embedded H2), both
+systemd unit does, so with the JVM's defaults, which the launcher keeps for the scheduler; local dispatch, 2 slots, embedded H2), both
 on 127.0.0.1, and the Docker engine for the build containers. Other work ran on the machine meanwhile. The branches of \`acme/packages/fuel/debian/perestroika-hello\` (examples/hello) and
 \`acme/packages/fuel/centos7/perestroika-hello-rpm\` (examples/hello-rpm) hold the examples; release mos10.0 builds
 \`10.0\` for bookworm and centos7. Each run pushes one new change per case on top of the branch, one case after the
