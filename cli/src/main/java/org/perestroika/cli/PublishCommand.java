@@ -1,12 +1,8 @@
 package org.perestroika.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.perestroika.core.model.Dist;
 import org.perestroika.core.model.PackageFormat;
 import org.perestroika.core.model.PublishTarget;
@@ -73,7 +69,7 @@ final class PublishCommand implements Callable<Integer> {
         return publishRpm(farm, inputs.get(0), built, target);
       }
       return publish(
-          farm, inputs.stream().map(PublishCommand::changesFile).toList(), built, target);
+          farm, inputs.stream().map(RepositoryPublisher::changesIn).toList(), built, target);
     }
   }
 
@@ -134,27 +130,5 @@ final class PublishCommand implements Callable<Integer> {
         .forEach(p -> System.out.println("[publish]   " + p));
     System.out.println("[publish] public key: " + publicKey);
     return true;
-  }
-
-  private static Path changesFile(Path input) {
-    if (!Files.isDirectory(input)) {
-      return input;
-    }
-    try (Stream<Path> entries = Files.list(input)) {
-      List<Path> changes =
-          entries.filter(p -> p.getFileName().toString().endsWith(".changes")).sorted().toList();
-      if (changes.size() != 1) {
-        throw new IllegalArgumentException(
-            input
-                + " holds "
-                + changes.size()
-                + " .changes files "
-                + changes.stream().map(p -> p.getFileName().toString()).toList()
-                + ": name the one to publish");
-      }
-      return changes.get(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + input, e);
-    }
   }
 }

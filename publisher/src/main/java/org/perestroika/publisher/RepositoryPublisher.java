@@ -141,9 +141,11 @@ public final class RepositoryPublisher implements PackagePublisher {
 
   /**
    * The upload of a deb build's output directory: its one .changes (sbuild may leave a source-only
-   * one beside the full one, which is not the upload).
+   * one beside the full one, which is not the upload); a .changes file is its own upload.
+   *
+   * @throws InvalidUploadException when the directory holds none or several
    */
-  private static Path changesIn(Path output) {
+  public static Path changesIn(Path output) {
     if (!Files.isDirectory(output)) {
       return output;
     }
@@ -156,7 +158,12 @@ public final class RepositoryPublisher implements PackagePublisher {
               .toList();
       if (changes.size() != 1) {
         throw new InvalidUploadException(
-            output + " holds " + changes.size() + " .changes files where one was expected");
+            output
+                + " holds "
+                + changes.size()
+                + " .changes files "
+                + changes.stream().map(p -> p.getFileName().toString()).toList()
+                + ": name the one to publish");
       }
       return changes.get(0);
     } catch (IOException e) {

@@ -20,20 +20,26 @@ class H2CrashTest {
 
   @TempDir Path stateDir;
 
-  @Test
-  void committedCallsSurviveTheProcessDyingWithoutClosingTheStore() throws Exception {
+  /** Runs {@code main} in a JVM of its own on the store, checks it halted, returns its output. */
+  private String crashIn(Class<?> main) throws Exception {
     Process child =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                Crasher.class.getName(),
+                main.getName(),
                 stateDir.toString())
             .redirectErrorStream(true)
             .start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(true, child.waitFor(60, TimeUnit.SECONDS));
     assertEquals(Crasher.EXIT, child.exitValue(), output);
+    return output;
+  }
+
+  @Test
+  void committedCallsSurviveTheProcessDyingWithoutClosingTheStore() throws Exception {
+    String output = crashIn(Crasher.class);
 
     try (BuildStore store =
         JdbcBuildStore.open(
@@ -54,18 +60,7 @@ class H2CrashTest {
     // H2 hands out identities from a cache of 32 by default and a crash loses the rest of it:
     // b1, then b33 after a crash, then b65.
     for (int crash = 0; crash < 2; crash++) {
-      Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Enqueuer.class.getName(),
-                  stateDir.toString())
-              .redirectErrorStream(true)
-              .start();
-      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(true, child.waitFor(60, TimeUnit.SECONDS));
-      assertEquals(Crasher.EXIT, child.exitValue(), output);
+      crashIn(Enqueuer.class);
     }
 
     try (BuildStore store =
